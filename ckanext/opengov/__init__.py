@@ -1,0 +1,1 @@
+"""ckanext-opengov: CKAN extensions for Canadian open government."""

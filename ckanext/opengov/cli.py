@@ -1,0 +1,20 @@
+"""The ``ckan opengov`` command group; each plugin adds its own subgroup to it."""
+from __future__ import annotations
+
+import click
+
+
+@click.group(short_help="ckanext-opengov commands (demo, search, ...).")
+def opengov() -> None:
+    """Commands of the ckanext-opengov suite."""
+
+
+def commands_with(*groups: click.Command) -> list[click.Command]:
+    """The root group with ``groups`` attached: what a plugin's ``IClick.get_commands`` returns.
+
+    Every plugin of the suite returns the same root group, so ``ckan opengov`` lists
+    exactly the subgroups of the plugins that are enabled.
+    """
+    for group in groups:
+        opengov.add_command(group)
+    return [opengov]

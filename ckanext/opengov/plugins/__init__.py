@@ -1,0 +1,1 @@
+"""One module per plugin class; each wires CKAN interfaces to code that lives elsewhere."""
