@@ -5,8 +5,12 @@ PORT ?= 5000
 PYTHON ?= python3
 ifeq ($(CKAN_VERSION),2.12.0)
 VENV ?= .venv
+CHECKS := lint typecheck
+LINT_TOOLS := 1
 else
 VENV ?= .venv-$(CKAN_VERSION)
+CHECKS :=
+LINT_TOOLS := 0
 endif
 CKAN_TAG := $(subst .,,$(CKAN_VERSION))
 TEST_DB := ckan_test_$(CKAN_TAG)
@@ -38,10 +42,10 @@ demo-config:
 	@PG_PORT=$(PG_PORT) REDIS_PORT=$(REDIS_PORT) PORT=$(PORT) scripts/demo-config.sh $(BIN) $(DEMO_INI) $(DEMO_DB)
 
 ## make test: the same bootstrap, then lint, type check and the whole test suite
-test: bootstrap-test lint typecheck pytest
+test: bootstrap-test $(CHECKS) pytest
 
 bootstrap-test:
-	@OPENGOV_WITH_BROWSER=1 PYTHON=$(PYTHON) scripts/bootstrap.sh $(VENV) $(CKAN_VERSION) $(TEST_DB)
+	@OPENGOV_WITH_BROWSER=1 OPENGOV_LINT_TOOLS=$(LINT_TOOLS) PYTHON=$(PYTHON) scripts/bootstrap.sh $(VENV) $(CKAN_VERSION) $(TEST_DB)
 
 lint:
 	$(BIN)/ruff check ckanext tests bench

@@ -51,7 +51,9 @@ PG_BIN=$(pg_bindir)
 
 # --- Virtualenv ----------------------------------------------------------------------
 stamp="$VENV/.opengov-installed"
-want="ckan==$CKAN_VERSION $(cat requirements.txt dev-requirements.txt setup.py pyproject.toml setup.cfg 2>/dev/null | sha1sum | cut -c1-12)"
+reqs=(-r requirements.txt -r dev-requirements.txt)
+[ "${OPENGOV_LINT_TOOLS:-0}" = 1 ] && reqs+=(-r lint-requirements.txt)
+want="ckan==$CKAN_VERSION ${reqs[*]} $(cat requirements.txt dev-requirements.txt lint-requirements.txt setup.py pyproject.toml setup.cfg 2>/dev/null | sha1sum | cut -c1-12)"
 if [ ! -x "$VENV/bin/python" ]; then
   say "Creating virtualenv $VENV"
   "$PYTHON" -m venv "$VENV" || die "could not create a virtualenv (Debian: apt-get install python3-venv)."
@@ -59,7 +61,7 @@ fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "Installing CKAN $CKAN_VERSION and the pinned dependencies into $VENV"
   "$VENV/bin/pip" install -q --upgrade pip wheel "setuptools<81" || die "pip could not upgrade itself: is PyPI reachable?"
-  "$VENV/bin/pip" install -q "ckan[requirements]==$CKAN_VERSION" -r requirements.txt -r dev-requirements.txt \
+  "$VENV/bin/pip" install -q "ckan[requirements]==$CKAN_VERSION" "${reqs[@]}" \
     || die "pip install failed (see above)."
   "$VENV/bin/pip" install -q --no-deps -e . || die "pip install -e . failed."
   echo "$want" > "$stamp"
