@@ -33,7 +33,7 @@ demo: bootstrap-demo demo-config
 	@echo "  Log in:   http://127.0.0.1:$(PORT)/user/login  as  admin / opengov-demo"
 	@echo "  Config:   $(DEMO_INI)  (regenerate it with: rm $(DEMO_INI) && make demo)"
 	@echo
-	$(BIN)/ckan -c $(DEMO_INI) run -H 127.0.0.1 -p $(PORT)
+	$(BIN)/ckan -c $(DEMO_INI) run -H 127.0.0.1 -p $(PORT) --disable-reloader --disable-debugger --threaded
 
 bootstrap-demo:
 	@PYTHON=$(PYTHON) scripts/bootstrap.sh $(VENV) $(CKAN_VERSION) $(DEMO_DB)

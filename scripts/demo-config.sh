@@ -18,5 +18,11 @@ fi
   "ckan.locale_order = en fr" \
   "ckan.locales_offered = en fr" \
   "ckan.storage_path = $(pwd)/.run/storage" \
+  "ckan.site_intro_text = Open data from Canadian governments, in English and French. / Les données ouvertes des gouvernements canadiens, en français et en anglais." \
+  "ckan.views.default_views = " \
   "solr_url = http://127.0.0.1:8983/solr/ckan" >/dev/null
+# The generated file logs at DEBUG: the demo only needs warnings and CKAN's own INFO lines.
+for section in logger_root:WARNING logger_ckan:INFO logger_ckanext:INFO; do
+  "$BIN/ckan" config-tool "$INI" -s "${section%%:*}" "level = ${section##*:}" >/dev/null
+done
 mkdir -p .run/storage
