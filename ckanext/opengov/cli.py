@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import click
 
+from ckanext.opengov.demo.cli import demo
+
 
 @click.group(short_help="ckanext-opengov commands (demo, search, ...).")
 def opengov() -> None:
     """Commands of the ckanext-opengov suite."""
+
+
+# Demo content belongs to no single plugin: available whenever any suite plugin is enabled.
+opengov.add_command(demo)
 
 
 def commands_with(*groups: click.Command) -> list[click.Command]:
