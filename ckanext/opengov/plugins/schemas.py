@@ -1,10 +1,129 @@
-"""opengov_schemas plugin (being built)."""
+"""opengov_schemas: bilingual (ckanext-fluent compatible) scheming presets, base schemas,
+helpers and search fields. Runs with scheming_datasets and scheming_organizations; list it
+before them in ``ckan.plugins`` so its defaults and template overrides apply."""
 from __future__ import annotations
 
-import ckan.plugins as p
+import os
+from typing import Any
 
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+import yaml
+from ckan.common import CKANConfig
+from ckan.config.declaration import Declaration, Key
+from ckan.types import Action, AuthFunction, Context, Validator
+
+from ckanext.opengov.metadata import helpers, search, standards, validators
+from ckanext.opengov.metadata.vocab import LICENSES_FILE
 from ckanext.opengov.translation import OpengovTranslation
+
+CONFIG_DECLARATION = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schemas",
+                                  "config_declaration.yaml")
+
+#: what the plugin sets when the site configured nothing (README documents the same lines)
+DEFAULTS = {
+    # the base type and every high-value dataset type (generated from it)
+    "scheming.dataset_schemas": " ".join(["ckanext.opengov:schemas/dataset.yaml",
+                                          *standards.schema_urls()]),
+    "scheming.organization_schemas": "ckanext.opengov:schemas/organization.yaml",
+    "scheming.presets": "ckanext.scheming:presets.json ckanext.opengov:schemas/presets.json",
+    "licenses_group_url": f"file://{LICENSES_FILE}",
+}
 
 
 class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation)
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+
+    # IConfigurer
+
+    def update_config(self, config: CKANConfig) -> None:
+        tk.add_template_directory(config, "../templates")
+        defaulted = [key for key, value in DEFAULTS.items() if not config.get(key)]
+        for key in defaulted:
+            config[key] = DEFAULTS[key]
+        if defaulted:
+            _reload_scheming(config)
+
+    # IConfigDeclaration
+
+    def declare_config_options(self, declaration: Declaration, key: Key) -> None:
+        with open(CONFIG_DECLARATION, encoding="utf-8") as f:
+            declaration.load_dict(yaml.safe_load(f))
+
+    # IValidators
+
+    def get_validators(self) -> dict[str, Validator]:
+        return validators.all_validators()
+
+    # ITemplateHelpers
+
+    def get_helpers(self) -> dict[str, Any]:
+        return {**helpers.all_helpers(), **standards.get_helpers()}
+
+    # IActions / IAuthFunctions: the data standard check of HVD resources
+
+    def get_actions(self) -> dict[str, Action]:
+        return standards.get_actions()
+
+    def get_auth_functions(self) -> dict[str, AuthFunction]:
+        return standards.get_auth_functions()
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.before_index(pkg_dict)
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        if tk.config.get("ckanext.opengov.schemas.search_boost"):
+            search.before_search(search_params, helpers.opengov_lang())
+        return search_params
+
+    def after_dataset_search(self, search_results: dict[str, Any],
+                             search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.label_facets(search_results, helpers.opengov_lang())
+
+    # IResourceController: check the resource of an HVD type against its data standard
+
+    def after_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
+        standards.after_resource_saved(context, resource)
+
+    def after_resource_update(self, context: Context, resource: dict[str, Any]) -> None:
+        standards.after_resource_saved(context, resource)
+
+    # IFacets: the bilingual vocabularies as facets, labelled by h.opengov_facet_label
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str
+                       ) -> dict[str, Any]:
+        facets_dict["vocab_jurisdiction"] = tk._("Level of government")
+        facets_dict["vocab_subject"] = tk._("Subjects")
+        facets_dict["vocab_geographic_region"] = tk._("Spatial coverage")
+        return facets_dict
+
+
+def _reload_scheming(config: CKANConfig) -> None:
+    """Make scheming read the defaults just set.
+
+    CKAN calls update_config in reverse plugin order, so when opengov_schemas is listed
+    first (as it must be, for its template overrides to win) scheming has already read its
+    empty options. Only plugins that found no schemas are reloaded: a site's own
+    configuration is never replaced.
+    """
+    from ckanext.scheming import plugins as scheming
+
+    for cls in (scheming.SchemingDatasetsPlugin, scheming.SchemingOrganizationsPlugin):
+        instance = cls.instance
+        if instance is None or instance._schema_urls:
+            continue
+        instance._load_presets(config)
+        instance._schema_urls = tuple(config.get(cls.SCHEMA_OPTION, "").split())
+        instance._schemas = scheming._load_schemas(instance._schema_urls, cls.SCHEMA_TYPE_FIELD)
+        instance._expanded_schemas = scheming._expand_schemas(instance._schemas)

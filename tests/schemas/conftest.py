@@ -1,0 +1,52 @@
+"""Fixtures of the bilingual schema tests.
+
+The tests run CKAN's real search layer: ``opengov_pgsearch`` (listed first in ``PLUGINS``)
+answers it from PostgreSQL. Its tables are re-created after CKAN's ``clean_db`` and emptied
+by ``clean_index`` with the engine's own fixtures (tests/pgsearch/conftest.py); a test that
+inspects what was indexed queries it through :func:`index_hits`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+PLUGINS = "opengov_pgsearch opengov_schemas scheming_datasets scheming_organizations"
+
+
+def index_hits(dataset_id: str, q: str) -> int:
+    """Documents of one dataset that ``q`` matches, asked through CKAN's search connection.
+
+    The per-language fields are indexed but not stored (as in the Solr schema addition),
+    so what was indexed is checked by querying it.
+    """
+    from ckan.lib.search.common import make_connection
+
+    found = make_connection().search(q=q, fq=f'+id:"{dataset_id}"', fl="id", rows=1)
+    return int(found.hits)
+
+
+@pytest.fixture
+def sysadmin_context() -> dict[str, Any]:
+    from ckan.tests import factories
+
+    user = factories.Sysadmin()
+    return {"user": user["name"], "ignore_auth": True}
+
+
+# The shared browser fixtures (a `ckan run` server, headless Chromium, screenshots) live in
+# tests/browser/conftest.py; tests/ is on sys.path as the root of both test packages.
+from browser.conftest import (  # noqa: E402,F401
+    chromium_paths,
+    ckan_server,
+    driver,
+    screenshot,
+)
+
+# The engine's fixtures: clean_db re-creates the search tables CKAN's reset drops,
+# clean_index empties them, pgsearch_tables only makes sure they exist.
+from pgsearch.conftest import (  # noqa: E402,F401
+    clean_db,
+    clean_index,
+    pgsearch_tables,
+)
