@@ -1,10 +1,112 @@
-"""opengov_federation plugin (being built)."""
+"""opengov_federation: harvest Canadian open data portals into bilingual datasets.
+
+Runs with ckanext-harvest's ``harvest`` plugin (sources, jobs, queues, CLI, admin UI);
+this plugin registers the one federation harvester and declares the configuration of the
+shared HTTP client and of the federation.
+"""
 from __future__ import annotations
 
-import ckan.plugins as p
+import os
+from typing import Any
 
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+import yaml
+from ckan.config.declaration import Declaration, Key
+
+from ckanext.harvest.interfaces import IHarvester
+from ckanext.opengov import http
+from ckanext.opengov.cli import commands_with
+from ckanext.opengov.federation import provenance, search, views
+from ckanext.opengov.federation.cli import federation as federation_cli
+from ckanext.opengov.federation.harvester import FederationHarvester
 from ckanext.opengov.translation import OpengovTranslation
+
+CONFIG_DECLARATION = os.path.join(
+    os.path.dirname(os.path.dirname(__file__)), "federation", "config_declaration.yaml"
+)
 
 
 class OpengovFederationPlugin(OpengovTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation)
+    p.implements(p.IConfigDeclaration)
+    p.implements(p.IClick)
+    p.implements(IHarvester)
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.IPackageController, inherit=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._harvester = FederationHarvester()
+
+    # IConfigDeclaration
+
+    def declare_config_options(self, declaration: Declaration, key: Key) -> None:
+        http.declare_config(declaration, key)
+        with open(CONFIG_DECLARATION, encoding="utf-8") as f:
+            declaration.load_dict(yaml.safe_load(f))
+
+    # IConfigurer: the provenance snippet and the federated search page
+
+    def update_config(self, config: Any) -> None:
+        tk.add_template_directory(config, "../templates")
+
+    # IConfigurable: runs after every update_config, so scheming's schemas are loaded
+
+    def configure(self, config: Any) -> None:
+        provenance.declare_fields()
+
+    # IValidators / ITemplateHelpers
+
+    def get_validators(self) -> dict[str, Any]:
+        return provenance.validators()
+
+    def get_helpers(self) -> dict[str, Any]:
+        return provenance.helpers()
+
+    # IActions / IAuthFunctions / IBlueprint: the federated search
+
+    def get_actions(self) -> dict[str, Any]:
+        return search.actions()
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        return search.auth_functions()
+
+    def get_blueprint(self) -> list[Any]:
+        return views.blueprints()
+
+    # IPackageController: the jurisdiction's level and province, searchable and faceted
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.index_fields(pkg_dict)
+
+    # IClick
+
+    def get_commands(self) -> list[Any]:
+        return commands_with(federation_cli)
+
+    # IHarvester: delegated to the harvester, which holds the sync logic.
+
+    def info(self) -> dict[str, str]:
+        return self._harvester.info()
+
+    def validate_config(self, config: str | None) -> str:
+        return self._harvester.validate_config(config)
+
+    def get_original_url(self, harvest_object_id: str) -> str | None:
+        return self._harvester.get_original_url(harvest_object_id)
+
+    def gather_stage(self, harvest_job: Any) -> list[str]:
+        return self._harvester.gather_stage(harvest_job)
+
+    def fetch_stage(self, harvest_object: Any) -> bool:
+        return self._harvester.fetch_stage(harvest_object)
+
+    def import_stage(self, harvest_object: Any) -> bool | str:
+        return self._harvester.import_stage(harvest_object)

@@ -1,0 +1,1 @@
+"""Federated harvesting: platform adapters, normalized records, mapping, registry."""
