@@ -9,6 +9,7 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 import yaml
+from ckan import model
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 from ckan.types import Action, AuthFunction, Context, Validator
@@ -47,6 +48,9 @@ class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
 
     def update_config(self, config: CKANConfig) -> None:
         tk.add_template_directory(config, "../templates")
+        # CKAN caches the licence register on first use: drop it so the bundled list applies.
+        if "_license_register" in model.Package.__dict__:
+            del model.Package._license_register
         defaulted = [key for key, value in DEFAULTS.items() if not config.get(key)]
         for key in defaulted:
             config[key] = DEFAULTS[key]
