@@ -147,32 +147,15 @@ def _package(rng: random.Random, i: int, org: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _charter_schema() -> None:
-    """Let the engine read the charter's field declarations if the suite's file lacks them."""
-    from ckanext.opengov.charter import index
-    from ckanext.opengov.pgsearch import schema
-
-    with open(schema.OPENGOV_SCHEMA, encoding="utf-8") as handle:
-        if 'name="charter_score"' in handle.read():
-            return
-    extra = str(Path(index.__file__).parent / "solr" / "schema-charter.xml")
-    original = schema.load_schema
-    schema.load_schema = lambda paths=None: original(  # type: ignore[assignment]
-        paths or (schema.ckan_schema_path(), schema.OPENGOV_SCHEMA, extra))
-    schema.get_schema.cache_clear()
-
-
 def measure_summaries(sizes: list[int], runs: int, ini: str) -> list[list[Any]]:
     """Index ``sizes`` datasets of one jurisdiction; time its summary and the site's."""
     import ckan.lib.search as search
     import ckan.model as model
+    import run as runner
     from ckan.lib.search import index as search_index
     from ckan.tests.helpers import call_action
 
     from ckanext.opengov.charter import aggregate, report
-
-    _charter_schema()
-    import run as runner
 
     # run.load_ckan takes any key of its cache (main() stores "ini" there) for a loaded CKAN
     if "app" not in runner._loaded:

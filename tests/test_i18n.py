@@ -1,4 +1,4 @@
-"""Every message of the ``ckanext-opengov`` domain has a French translation, compiled and current."""
+"""Every ``ckanext-opengov`` message has a French translation, compiled and current."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -16,7 +16,8 @@ PACKAGE = ROOT / "ckanext" / "opengov"
 def _tracked_package_data() -> set[str]:
     """Every non-Python file git tracks inside the package, relative to the repo root."""
     out = subprocess.run(
-        ["git", "ls-files", "ckanext/opengov"], cwd=ROOT, check=True, capture_output=True, text=True
+        ["git", "ls-files", "ckanext/opengov"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout.split()
     return {path for path in out if not path.endswith(".py") and not path.endswith(".keep")}
 
@@ -25,7 +26,8 @@ def _tracked_package_data() -> set[str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation",
+         "--outdir", str(dist), str(ROOT)],
         check=True, capture_output=True,
     )
     (built,) = dist.glob("ckanext_opengov-*.whl")

@@ -1,7 +1,6 @@
 """Fixtures for the charter tests."""
 from __future__ import annotations
 
-import types
 from typing import Any
 
 import pytest
@@ -14,36 +13,22 @@ def good() -> dict[str, Any]:
     return good_dataset()
 
 
-class FakeConnection:
-    """The pysolr calls CKAN's indexer makes; documents kept by id.
+class IndexedDocuments:
+    """The stored fields of datasets' search documents, read through CKAN's real connection
+    (opengov_pgsearch), so the fields before_dataset_index writes can be checked."""
 
-    Stands in for the search connection until opengov_pgsearch answers in every test
-    database, so the fields before_dataset_index writes can be checked.
-    """
+    def __getitem__(self, dataset_id: str) -> dict[str, Any]:
+        from ckan.lib.search.common import make_connection
 
-    docs: dict[str, dict[str, Any]] = {}
-    url = "fake://index"
-
-    def add(self, docs: list[dict[str, Any]], commit: bool = False, **kw: Any) -> None:
-        for doc in docs:
-            FakeConnection.docs[doc["id"]] = doc
-
-    def delete(self, q: str | None = None, commit: bool = False, **kw: Any) -> None:
-        pass
-
-    def commit(self, **kw: Any) -> None:
-        pass
-
-    def search(self, *args: Any, **kw: Any) -> Any:
-        return types.SimpleNamespace(hits=0, docs=[], facets={}, raw_response={})
+        found = make_connection().search(q="*:*", fq=f'+id:"{dataset_id}"', fl="*", rows=1)
+        assert found.docs, f"dataset {dataset_id} is not in the search index"
+        return found.docs[0]
 
 
 @pytest.fixture
-def fake_index(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
-    import ckan.lib.search.index as index
-    import ckan.lib.search.query as query
+def indexed() -> IndexedDocuments:
+    return IndexedDocuments()
 
-    FakeConnection.docs = {}
-    monkeypatch.setattr(index, "make_connection", lambda *a, **k: FakeConnection())
-    monkeypatch.setattr(query, "make_connection", lambda *a, **k: FakeConnection())
-    return FakeConnection.docs
+
+# The engine's fixtures: clean_db re-creates the search tables CKAN's reset drops.
+from pgsearch.conftest import clean_db, clean_index, pgsearch_tables  # noqa: E402,F401

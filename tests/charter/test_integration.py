@@ -9,7 +9,9 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-SUITE_PLUGINS = "opengov_charter opengov_schemas scheming_datasets scheming_organizations"
+SUITE_PLUGINS = (
+    "opengov_pgsearch opengov_charter opengov_schemas scheming_datasets scheming_organizations"
+)
 SUITE_SCHEMAS = "ckanext.opengov:schemas/dataset.yaml"
 PRESETS = "ckanext.scheming:presets.json ckanext.opengov:schemas/presets.json"
 
@@ -42,12 +44,12 @@ SUITE_DATASET: dict[str, Any] = {
     }],
 }
 
-plain = [pytest.mark.ckan_config("ckan.plugins", "opengov_charter"),
-         pytest.mark.usefixtures("with_plugins", "clean_db", "fake_index")]
+plain = [pytest.mark.ckan_config("ckan.plugins", "opengov_pgsearch opengov_charter"),
+         pytest.mark.usefixtures("with_plugins", "clean_db", "indexed")]
 suite = [pytest.mark.ckan_config("ckan.plugins", SUITE_PLUGINS),
          pytest.mark.ckan_config("scheming.dataset_schemas", SUITE_SCHEMAS),
          pytest.mark.ckan_config("scheming.presets", PRESETS),
-         pytest.mark.usefixtures("with_plugins", "clean_db", "fake_index")]
+         pytest.mark.usefixtures("with_plugins", "clean_db", "indexed")]
 
 
 def _apply(marks: list[Any]):
@@ -59,10 +61,10 @@ def _apply(marks: list[Any]):
 
 
 @_apply(plain)
-def test_plain_ckan_dataset_gets_scores_in_its_index_document(fake_index: dict) -> None:
+def test_plain_ckan_dataset_gets_scores_in_its_index_document(indexed: Any) -> None:
     pkg = factories.Dataset(license_id="cc-by", notes="Short", tags=[{"name": "roads"}],
                             resources=[{"url": "https://x.ca/a.csv", "format": "CSV"}])
-    doc = fake_index[pkg["id"]]
+    doc = indexed[pkg["id"]]
     assert isinstance(doc["charter_score"], int) and 0 <= doc["charter_score"] <= 100
     assert doc["charter_band"] in ("excellent", "good", "sufficient", "bad")
     assert "bilingual_parity" in doc["charter_failing"]
@@ -73,12 +75,12 @@ def test_plain_ckan_dataset_gets_scores_in_its_index_document(fake_index: dict) 
 
 
 @_apply(plain)
-def test_action_returns_assessment_and_respects_privacy(fake_index: dict) -> None:
+def test_action_returns_assessment_and_respects_privacy(indexed: Any) -> None:
     org = factories.Organization()
     pkg = factories.Dataset(owner_org=org["id"], license_id="cc-by")
     result = call_action("opengov_charter_dataset_show", id=pkg["name"])
     assert result["dataset_id"] == pkg["id"]
-    assert result["score"] == fake_index[pkg["id"]]["charter_score"]
+    assert result["score"] == indexed[pkg["id"]]["charter_score"]
     licence = next(i for i in result["indicators"] if i["id"] == "open_licence")
     assert licence["status"] == "pass"
     assert licence["name"] == {"en": "Open licence", "fr": "Licence ouverte"}
@@ -131,13 +133,7 @@ def test_odd_dataset_still_renders(app: Any) -> None:
 
 
 @_apply(suite)
-def test_suite_schema_dataset_is_read_through_its_own_fields(
-        fake_index: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ckan import model
-    from ckan.model import license as licence
-
-    # the licence register is cached per process: load the suite's (opengov_schemas sets it)
-    monkeypatch.setattr(model.Package, "_license_register", licence.LicenseRegister())
+def test_suite_schema_dataset_is_read_through_its_own_fields(indexed: Any) -> None:
     user = factories.Sysadmin()
     org = factories.Organization(title_translated={"en": "City of Example",
                                                    "fr": "Ville d'Exemple"})
@@ -151,7 +147,7 @@ def test_suite_schema_dataset_is_read_through_its_own_fields(
                       "licence_known", "discoverability", "spatial_coverage", "contact_point",
                       "publisher", "bilingual_parity", "machine_readable", "non_proprietary"):
         assert statuses[indicator] == "pass", (indicator, statuses[indicator])
-    doc = fake_index[pkg["id"]]
+    doc = indexed[pkg["id"]]
     assert doc["charter_score"] == result["score"]
 
 

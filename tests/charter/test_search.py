@@ -1,15 +1,11 @@
 """Charter fields through package_search on opengov_pgsearch: facets, filters, sort."""
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
-
-from ckanext.opengov.charter import index
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", "opengov_pgsearch opengov_charter"),
@@ -17,30 +13,8 @@ pytestmark = [
 ]
 
 
-CHARTER_SCHEMA = os.path.join(os.path.dirname(index.__file__), "solr", "schema-charter.xml")
-
-
 @pytest.fixture
-def charter_schema(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The engine reads the charter's field declarations too, unless the suite's additions
-    already have them (they are proposed for pgsearch/solr/schema-opengov.xml)."""
-    from ckanext.opengov.pgsearch import schema
-
-    with open(schema.OPENGOV_SCHEMA, encoding="utf-8") as handle:
-        if 'name="charter_score"' in handle.read():
-            yield
-            return
-    original = schema.load_schema
-    monkeypatch.setattr(schema, "load_schema", lambda paths=None: original(
-        paths or (schema.ckan_schema_path(), schema.OPENGOV_SCHEMA, CHARTER_SCHEMA)))
-    schema.get_schema.cache_clear()
-    yield
-    monkeypatch.undo()
-    schema.get_schema.cache_clear()
-
-
-@pytest.fixture
-def pg_clean_db(reset_db: Any, charter_schema: None) -> None:
+def pg_clean_db(reset_db: Any) -> None:
     """CKAN's tables and the search engine's, empty."""
     reset_db()
     from ckan.lib import search
