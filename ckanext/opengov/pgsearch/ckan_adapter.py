@@ -1,0 +1,70 @@
+"""The one place that patches CKAN internals, guarded by a CKAN version check.
+
+CKAN 2.11 and 2.12 build their Solr client in ``ckan.lib.search.common.make_connection``
+and import it by name into ``ckan.lib.search``, ``.index`` and ``.query`` (and some
+extensions do the same), so each of those module attributes is replaced. The Solr
+schema version check, which would fetch ``<solr_url>/schema`` at startup, becomes a
+check that the engine's own schema files load.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_CKAN_VERSIONS = ("2.11", "2.12")
+
+
+class UnsupportedCkanVersion(RuntimeError):
+    pass
+
+
+def check_ckan_version(version: str | None = None) -> None:
+    if version is None:
+        import ckan
+
+        version = ckan.__version__
+    if ".".join(version.split(".")[:2]) not in SUPPORTED_CKAN_VERSIONS:
+        raise UnsupportedCkanVersion(
+            f"opengov_pgsearch supports CKAN {' and '.join(SUPPORTED_CKAN_VERSIONS)} "
+            f"(2.11.x, 2.12.x); this is CKAN {version}. Disable the plugin or install a "
+            "supported CKAN version."
+        )
+
+
+def check_search_schema(schema_file: Any = None) -> bool:
+    """Replacement for ``check_solr_schema_version``: no Solr to ask, and no warning.
+
+    Loading the schema here makes an unsupported analyzer chain a startup error.
+    """
+    from .schema import get_schema
+
+    get_schema()
+    return True
+
+
+_originals: dict[str, Any] = {}
+
+
+def install() -> None:
+    """Point CKAN's search layer at PostgreSQL; idempotent."""
+    check_ckan_version()
+    import ckan.lib.search as search
+    from ckan.lib.search import common, index, query
+
+    from .connection import make_connection
+
+    original = _originals.setdefault("make_connection", common.make_connection)
+    for module in (common, index, query, search):
+        module.make_connection = make_connection  # type: ignore[attr-defined]
+    # Extensions imported before us may hold the original by name.
+    for module in list(sys.modules.values()):
+        try:
+            if getattr(module, "make_connection", None) is original:
+                module.make_connection = make_connection  # type: ignore[attr-defined]
+        except Exception:  # noqa: S112 - exotic modules may refuse getattr
+            continue
+    search.check_solr_schema_version = check_search_schema  # type: ignore[assignment]
+
