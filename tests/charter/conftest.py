@@ -29,6 +29,3 @@ class IndexedDocuments:
 def indexed() -> IndexedDocuments:
     return IndexedDocuments()
 
-
-# The engine's fixtures: clean_db re-creates the search tables CKAN's reset drops.
-from pgsearch.conftest import clean_db, clean_index, pgsearch_tables  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 The tests run CKAN's real search layer: ``opengov_pgsearch`` (listed first in ``PLUGINS``)
 answers it from PostgreSQL. Its tables are re-created after CKAN's ``clean_db`` and emptied
-by ``clean_index`` with the engine's own fixtures (tests/pgsearch/conftest.py); a test that
+by ``clean_index`` (tests/conftest.py); a test that
 inspects what was indexed queries it through :func:`index_hits`.
 """
 from __future__ import annotations
@@ -41,12 +41,4 @@ from browser.conftest import (  # noqa: E402,F401
     ckan_server,
     driver,
     screenshot,
-)
-
-# The engine's fixtures: clean_db re-creates the search tables CKAN's reset drops,
-# clean_index empties them, pgsearch_tables only makes sure they exist.
-from pgsearch.conftest import (  # noqa: E402,F401
-    clean_db,
-    clean_index,
-    pgsearch_tables,
 )

@@ -227,7 +227,6 @@ class Searcher:
         facet_fields = self._facet_fields(params) if _truthy(params.get("facet", "false")) \
             else []
         numfound: int | None = None
-        paged = False
         with db.cursor() as cur:
             if plan.expensive and (facet_fields or rows > 0):
                 # Phrases and pattern checks read each candidate's vectors: do it once,
@@ -242,22 +241,18 @@ class Searcher:
             if facet_fields:
                 fast, slow = self._facet_kinds(cur, facet_fields)
                 prefixes = [like_escape(f) + ":%" for f in fast] + [ALL_DOCS]
-                if rows > 0 and not plan.only_classes:
-                    # One pass over the matching rows gives the page and the counts.
-                    docs, lexemes = self._docs(cur, compiler, q_node, where_sql, sort, fl,
-                                               start, rows, want_score, prefixes)
-                    paged = True
-                else:
-                    lexemes = self._term_counts(cur, compiler, where_sql, plan, prefixes)
+                # (Counting with unnest in the pass that pages was measured slower than
+                # ts_stat and a second pass: ts_stat walks the vectors in C.)
+                lexemes = self._term_counts(cur, compiler, where_sql, plan, prefixes)
                 counted = lexemes.pop(ALL_DOCS, 0)
                 numfound = counted if numfound is None else numfound
                 facets = self._facets(cur, compiler, where_sql, params, facet_fields, slow,
                                       lexemes)
             if numfound is None:
                 numfound = self.count(cur, compiler, where_sql, plan)
-            if rows > 0 and numfound > start and not paged:
-                docs, _unused = self._docs(cur, compiler, q_node, where_sql, sort, fl, start,
-                                           rows, want_score)
+            if rows > 0 and numfound > start:
+                docs = self._docs(cur, compiler, q_node, where_sql, sort, fl, start, rows,
+                                  want_score)
 
         if decode_dates:
             from ckan.lib.search.common import solr_datetime_decoder
@@ -292,24 +287,19 @@ class Searcher:
     def _docs(
         self, cur: Any, compiler: Compiler, q_node: Node, where_sql: str, sort: str,
         fl: list[str], start: int, rows: int, want_score: bool,
-        facet_prefixes: list[str] | None = None,
-    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-        """The page of results; with ``facet_prefixes``, also the counts of the facet
-        lexemes over all matching rows, from the same single pass."""
+    ) -> list[dict[str, Any]]:
         score_sql = compiler.score(q_node) if want_score else "1.0"
-        keys = [k for k in self.sort_keys(sort, score_sql) if k.sql != "1.0"]
-        # (a constant score, for a match-all or filters only, orders nothing)
-
-        def order_by(columns: list[str]) -> str:
-            clauses = []
-            for key, column in zip(keys, columns, strict=True):
-                clause = f"{column} {'DESC' if key.desc else 'ASC'}"
-                if key.nulls_last is True:
-                    clause += " NULLS LAST"
-                elif key.nulls_last is False:
-                    clause += " NULLS FIRST"
-                clauses.append(clause)
-            return ", ".join(clauses + ["seq ASC"])
+        order = []
+        for key in self.sort_keys(sort, score_sql):
+            if key.sql == "1.0":
+                continue  # a constant score (match-all, filters only) orders nothing
+            clause = f"{key.sql} {'DESC' if key.desc else 'ASC'}"
+            if key.nulls_last is True:
+                clause += " NULLS LAST"
+            elif key.nulls_last is False:
+                clause += " NULLS FIRST"
+            order.append(clause)
+        order.append("d.seq ASC")
 
         plain = [n for n in fl if n != "score" and not any(c in n for c in "*?")]
         globs = [n for n in fl if any(c in n for c in "*?")]
@@ -320,41 +310,19 @@ class Searcher:
                 f"{literal(n)}, d.stored -> {literal(n)}" for n in plain
             ) + ")"
         score_col = score_sql if "score" in fl else "NULL::float8"
-        page = f"LIMIT {int(rows)} OFFSET {int(start)}"
-        if facet_prefixes is None:
-            # Order and cut on the inline columns first; read the (large, out of line)
-            # stored documents of the page only.
-            sql = (
-                f"SELECT 0, {select_doc}, top.score, NULL::text, NULL::bigint FROM ("
-                f" SELECT d.seq, {score_col} AS score, row_number() OVER () AS ord FROM ("
-                f"  SELECT d.seq, d.sortv, d.stv, d.ftv FROM opengov_search_doc d"
-                f"  WHERE {where_sql} ORDER BY {order_by([k.sql for k in keys])} {page}) d"
-                f") top JOIN opengov_search_doc d ON d.seq = top.seq ORDER BY top.ord"
-            )
-            params: dict[str, Any] = compiler.params
-        else:
-            columns = [f"k{i}" for i in range(len(keys))]
-            key_cols = "".join(f", {k.sql} AS {c}" for k, c in zip(keys, columns, strict=True))
-            sql = (
-                f"WITH m AS MATERIALIZED (SELECT d.seq, d.ftv, {score_col} AS score{key_cols}"
-                f" FROM opengov_search_doc d WHERE {where_sql}),"
-                f" top AS (SELECT seq, score, row_number() OVER (ORDER BY {order_by(columns)})"
-                f" AS ord FROM m ORDER BY {order_by(columns)} {page})"
-                f" (SELECT 0, {select_doc}, top.score, NULL::text, NULL::bigint FROM top"
-                f" JOIN opengov_search_doc d ON d.seq = top.seq ORDER BY top.ord)"
-                " UNION ALL"
-                " SELECT 1, NULL, NULL, lexeme, count(*) FROM m,"
-                " unnest(tsvector_to_array(m.ftv)) AS lexeme"
-                " WHERE lexeme LIKE ANY(%(facet_prefixes)s) GROUP BY lexeme"
-            )
-            params = {**compiler.params, "facet_prefixes": facet_prefixes}
-        cur.execute(sql, params)
+        # Order and cut on the inline columns first; read the (large, out of line)
+        # stored documents of the page only.
+        sql = (
+            f"SELECT {select_doc}, top.score FROM ("
+            f" SELECT d.seq, {score_col} AS score, row_number() OVER () AS ord FROM ("
+            f"  SELECT d.seq, d.sortv, d.stv, d.ftv FROM opengov_search_doc d"
+            f"  WHERE {where_sql} ORDER BY {', '.join(order)}"
+            f"  LIMIT {int(rows)} OFFSET {int(start)}) d"
+            f") top JOIN opengov_search_doc d ON d.seq = top.seq ORDER BY top.ord"
+        )
+        cur.execute(sql, compiler.params)
         out = []
-        counts: dict[str, int] = {}
-        for kind, stored, score, lexeme, n in cur.fetchall():
-            if kind == 1:
-                counts[lexeme] = int(n)
-                continue
+        for stored, score in cur.fetchall():
             if globs:
                 doc = {k: v for k, v in stored.items()
                        if k in plain or any(fnmatch.fnmatchcase(k, g) for g in globs)}
@@ -363,7 +331,7 @@ class Searcher:
             if score is not None:
                 doc["score"] = float(score)
             out.append(doc)
-        return out, counts
+        return out
 
     # -- facets ----------------------------------------------------------------
 
