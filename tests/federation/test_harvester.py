@@ -29,22 +29,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def harvest_db(with_plugins: Any, reset_db: Any, migrate_db_for: Any) -> None:
+def harvest_db(with_plugins: Any, clean_db: Any, migrate_db_for: Any) -> None:
     """A clean database with the harvest and search tables (the plugins must be loaded)."""
-    reset_db()
     migrate_db_for("harvest")
-    from ckanext.opengov.pgsearch import db
-    from ckanext.opengov.pgsearch.migrate import ensure_tables
-
-    # reset_db drops tables but not functions: drop the search engine's trigger functions
-    # too, so that its migrations can create them again.
-    with db.cursor() as cur:
-        cur.execute("SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n "
-                    "ON n.oid = p.pronamespace WHERE p.proname LIKE 'opengov_search%%' "
-                    "AND n.nspname = current_schema()")
-        for (signature,) in cur.fetchall():
-            cur.execute(f"DROP FUNCTION IF EXISTS {signature} CASCADE")
-    ensure_tables()
 
 
 class Harvest:
