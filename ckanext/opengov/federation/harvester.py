@@ -23,6 +23,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
+from ckan.plugins import plugin_loaded
 
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import (
@@ -417,10 +418,11 @@ class FederationHarvester(HarvesterBase):
 
     @staticmethod
     def _schema_fields() -> set[str]:
-        try:
-            from ckanext.scheming.helpers import scheming_get_dataset_schema
-        except ImportError:
+        # Scheming's helpers answer from its last loaded instance even once it is disabled.
+        if not plugin_loaded("scheming_datasets"):
             return set()
+        from ckanext.scheming.helpers import scheming_get_dataset_schema
+
         schema = scheming_get_dataset_schema("dataset") or {}
         return {f["field_name"] for f in schema.get("dataset_fields", [])}
 
