@@ -4,20 +4,16 @@ Wires the interfaces only; the methodology, checks and engine live in ckanext/op
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import yaml
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 
 from ckanext.opengov.charter import index, logic, report, views
+from ckanext.opengov.config import declare_area
 from ckanext.opengov.translation import OpengovTranslation
-
-HERE = os.path.dirname(os.path.dirname(__file__))
-CONFIG_DECLARATION = os.path.join(HERE, "charter", "config_declaration.yaml")
 
 
 class OpengovCharterPlugin(OpengovTranslation, p.SingletonPlugin):
@@ -40,8 +36,7 @@ class OpengovCharterPlugin(OpengovTranslation, p.SingletonPlugin):
     # IConfigDeclaration
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
-        with open(CONFIG_DECLARATION, encoding="utf-8") as f:
-            declaration.load_dict(yaml.safe_load(f))
+        declare_area(declaration, "charter")
 
     # IPackageController
 

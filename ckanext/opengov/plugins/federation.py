@@ -6,25 +6,20 @@ shared HTTP client and of the federation.
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import yaml
 from ckan.config.declaration import Declaration, Key
 
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.opengov import http
 from ckanext.opengov.cli import commands_with
+from ckanext.opengov.config import declare_area
 from ckanext.opengov.federation import provenance, search, views
 from ckanext.opengov.federation.cli import federation as federation_cli
 from ckanext.opengov.federation.harvester import FederationHarvester
 from ckanext.opengov.translation import OpengovTranslation
-
-CONFIG_DECLARATION = os.path.join(
-    os.path.dirname(os.path.dirname(__file__)), "federation", "config_declaration.yaml"
-)
 
 
 class OpengovFederationPlugin(OpengovTranslation, p.SingletonPlugin):
@@ -49,8 +44,7 @@ class OpengovFederationPlugin(OpengovTranslation, p.SingletonPlugin):
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
         http.declare_config(declaration, key)
-        with open(CONFIG_DECLARATION, encoding="utf-8") as f:
-            declaration.load_dict(yaml.safe_load(f))
+        declare_area(declaration, "federation")
 
     # IConfigurer: the provenance snippet and the federated search page
 

@@ -1,21 +1,16 @@
 """opengov_pgsearch: CKAN's search layer answered from PostgreSQL instead of Solr."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import ckan.plugins as p
-import yaml
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 
 from ckanext.opengov.cli import commands_with
+from ckanext.opengov.config import declare_area
 from ckanext.opengov.pgsearch import ckan_adapter
 from ckanext.opengov.translation import OpengovTranslation
-
-CONFIG_DECLARATION = os.path.join(
-    os.path.dirname(os.path.dirname(__file__)), "pgsearch", "config_declaration.yaml"
-)
 
 
 class OpengovPgsearchPlugin(OpengovTranslation, p.SingletonPlugin):
@@ -30,8 +25,7 @@ class OpengovPgsearchPlugin(OpengovTranslation, p.SingletonPlugin):
 
     # IConfigDeclaration
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
-        with open(CONFIG_DECLARATION, encoding="utf-8") as f:
-            declaration.load_dict(yaml.safe_load(f))
+        declare_area(declaration, "pgsearch")
 
     # IClick: the suite's `ckan opengov` group (with `demo`), whatever else is enabled.
     def get_commands(self) -> list[Any]:

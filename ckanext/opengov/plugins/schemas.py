@@ -3,23 +3,19 @@ helpers and search fields. Runs with scheming_datasets and scheming_organization
 before them in ``ckan.plugins`` so its defaults and template overrides apply."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-import yaml
 from ckan import model
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 from ckan.types import Action, AuthFunction, Context, Validator
 
+from ckanext.opengov.config import declare_area
 from ckanext.opengov.metadata import helpers, search, standards, validators
 from ckanext.opengov.metadata.vocab import LICENSES_FILE
 from ckanext.opengov.translation import OpengovTranslation
-
-CONFIG_DECLARATION = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schemas",
-                                  "config_declaration.yaml")
 
 #: what the plugin sets when the site configured nothing (README documents the same lines)
 DEFAULTS = {
@@ -60,8 +56,7 @@ class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
     # IConfigDeclaration
 
     def declare_config_options(self, declaration: Declaration, key: Key) -> None:
-        with open(CONFIG_DECLARATION, encoding="utf-8") as f:
-            declaration.load_dict(yaml.safe_load(f))
+        declare_area(declaration, "schemas")
 
     # IValidators
 
