@@ -50,6 +50,8 @@ from conformance_corpus import (
     resource_url,
 )
 
+from ckanext.opengov.pgsearch import ckan_adapter
+
 SOLR_URL = os.environ.get("OPENGOV_TEST_SOLR_URL") or None
 BACKEND_CONFIG: dict[str, Any] = {"ckan.plugins": "" if SOLR_URL else "opengov_pgsearch"}
 if SOLR_URL:
@@ -156,6 +158,9 @@ def corpus(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Non
     saved_extra_columns = model.Resource.extra_columns
     config.update(BACKEND_CONFIG)
     config["ckan.plugins"] = BACKEND_CONFIG["ckan.plugins"].split()
+    if SOLR_URL:
+        # test.ini's opengov_pgsearch installed itself when the session started.
+        ckan_adapter.uninstall()
     plugins.load_all()
     try:
         conn = search_query.make_connection()
@@ -181,6 +186,8 @@ def corpus(reset_db: Any, reset_index: Any, migrate_db_for: Any) -> Iterator[Non
         yield
     finally:
         plugins.unload_all()
+        if SOLR_URL:
+            ckan_adapter.install()
         for key, value in saved.items():
             if value is None:
                 config.pop(key, None)

@@ -48,3 +48,18 @@ def test_the_search_database_defaults_to_ckans() -> None:
     from ckanext.opengov.pgsearch import db
 
     assert db.database_url() == config["sqlalchemy.url"]
+
+
+def test_uninstall_gives_solr_back_and_install_again_restores() -> None:
+    ckan_adapter.install()
+    try:
+        ckan_adapter.uninstall()
+        for module in (common, index, query, search):
+            assert "pgsearch" not in module.make_connection.__module__
+        assert search.check_solr_schema_version is not ckan_adapter.check_search_schema
+        ckan_adapter.uninstall()  # idempotent
+    finally:
+        ckan_adapter.install()
+    for module in (common, index, query, search):
+        assert "pgsearch" in module.make_connection.__module__
+    assert search.check_solr_schema_version is ckan_adapter.check_search_schema

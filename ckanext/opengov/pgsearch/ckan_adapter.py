@@ -57,14 +57,39 @@ def install() -> None:
     from .connection import make_connection
 
     original = _originals.setdefault("make_connection", common.make_connection)
+    _originals.setdefault("check_solr_schema_version", search.check_solr_schema_version)
     for module in (common, index, query, search):
         module.make_connection = make_connection  # type: ignore[attr-defined]
     # Extensions imported before us may hold the original by name.
-    for module in list(sys.modules.values()):
+    _swap_everywhere("make_connection", original, make_connection)
+    search.check_solr_schema_version = check_search_schema  # type: ignore[assignment]
+
+
+def uninstall() -> None:
+    """Give CKAN its Solr client back; idempotent.
+
+    Not tied to unloading the plugin: CKAN's test runner unloads every plugin before the
+    tests start, and a test run on ``opengov_pgsearch`` keeps it as the backend throughout.
+    A test that wants Solr in the same process (the conformance suite's Solr mode) calls this.
+    """
+    if "make_connection" not in _originals:
+        return
+    import ckan.lib.search as search
+
+    from .connection import make_connection
+
+    _swap_everywhere("make_connection", make_connection, _originals.pop("make_connection"))
+    search.check_solr_schema_version = _originals.pop(  # type: ignore[assignment]
+        "check_solr_schema_version")
+
+
+def _swap_everywhere(name: str, old: Any, new: Any) -> None:
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith(__package__ + "."):
+            continue  # the engine's own definitions stay what they are
         try:
-            if getattr(module, "make_connection", None) is original:
-                module.make_connection = make_connection  # type: ignore[attr-defined]
+            if getattr(module, name, None) is old:
+                setattr(module, name, new)
         except Exception:  # noqa: S112 - exotic modules may refuse getattr
             continue
-    search.check_solr_schema_version = check_search_schema  # type: ignore[assignment]
 
