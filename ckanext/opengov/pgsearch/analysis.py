@@ -283,6 +283,12 @@ def _identity(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+#: analysis caches: values up to SHORT_TEXT characters, and a few recent longer ones
+SHORT_TEXT = 200
+SHORT_CACHE_ENTRIES = 20000
+LONG_CACHE_ENTRIES = 32
+
+
 @dataclass
 class Analyzer:
     """A tokenizer followed by filters; ``kind`` says how the field is matched.
@@ -301,11 +307,16 @@ class Analyzer:
     max_gram: int = 0
 
     def __post_init__(self) -> None:
+        # Short values (tags, formats, names) repeat across documents; long ones (descriptions)
+        # only within one document, through copyFields. Both caches are bounded so a long
+        # harvest or rebuild keeps a flat memory profile.
         self._cache: dict[str, list[Token]] = {}
+        self._recent_long: dict[str, list[Token]] = {}
 
     def analyze(self, text: str) -> list[Token]:
         """Tokens of ``text``; repeated values (copyFields, tags, formats) are cached."""
-        cached = self._cache.get(text)
+        cache = self._cache if len(text) <= SHORT_TEXT else self._recent_long
+        cached = cache.get(text)
         if cached is not None:
             return cached
         tokens = self.tokenizer(text)
@@ -314,10 +325,9 @@ class Analyzer:
             if not tokens:
                 break
         result = [(p, t) for p, t in tokens if t]
-        if len(text) <= 10000:
-            if len(self._cache) >= 20000:
-                self._cache.clear()
-            self._cache[text] = result
+        if len(cache) >= (SHORT_CACHE_ENTRIES if cache is self._cache else LONG_CACHE_ENTRIES):
+            cache.clear()
+        cache[text] = result
         return result
 
     def normalize(self, text: str) -> str:

@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins as p
-import ckan.plugins.toolkit as tk
 from ckan.config.declaration import Declaration, Key
 
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.opengov import http
 from ckanext.opengov.cli import commands_with
-from ckanext.opengov.config import declare_area
-from ckanext.opengov.federation import provenance, search, views
+from ckanext.opengov.config import add_suite_templates, declare_area, rank_suite_templates
+from ckanext.opengov.federation import duplicates, provenance, reports, search, views
 from ckanext.opengov.federation.cli import federation as federation_cli
 from ckanext.opengov.federation.harvester import FederationHarvester
 from ckanext.opengov.translation import OpengovTranslation
@@ -49,12 +48,14 @@ class OpengovFederationPlugin(OpengovTranslation, p.SingletonPlugin):
     # IConfigurer: the provenance snippet and the federated search page
 
     def update_config(self, config: Any) -> None:
-        tk.add_template_directory(config, "../templates")
+        add_suite_templates(config)
 
     # IConfigurable: runs after every update_config, so scheming's schemas are loaded
 
     def configure(self, config: Any) -> None:
         provenance.declare_fields()
+        # above ckanext-harvest's, whose job pages the federation's extend with its counts
+        rank_suite_templates(config)
 
     # IValidators / ITemplateHelpers
 
@@ -62,7 +63,7 @@ class OpengovFederationPlugin(OpengovTranslation, p.SingletonPlugin):
         return provenance.validators()
 
     def get_helpers(self) -> dict[str, Any]:
-        return provenance.helpers()
+        return {**provenance.helpers(), **reports.helpers()}
 
     # IActions / IAuthFunctions / IBlueprint: the federated search
 
@@ -79,6 +80,11 @@ class OpengovFederationPlugin(OpengovTranslation, p.SingletonPlugin):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)
+
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        # A deleted copy leaves its group of copies across portals (duplicates.py).
+        if pkg_dict.get("id"):
+            duplicates.forget(pkg_dict["id"])
 
     # IClick
 

@@ -12,7 +12,7 @@ from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 from ckan.types import Action, AuthFunction, Context, Validator
 
-from ckanext.opengov.config import declare_area
+from ckanext.opengov.config import add_suite_templates, declare_area, rank_suite_templates
 from ckanext.opengov.metadata import helpers, search, standards, validators
 from ckanext.opengov.metadata.vocab import LICENSES_FILE
 from ckanext.opengov.translation import OpengovTranslation
@@ -31,6 +31,7 @@ DEFAULTS = {
 class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
@@ -39,11 +40,12 @@ class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config: CKANConfig) -> None:
-        tk.add_template_directory(config, "../templates")
+        add_suite_templates(config)
         # CKAN caches the licence register on first use: drop it so the bundled list applies.
         if "_license_register" in model.Package.__dict__:
             del model.Package._license_register
@@ -52,6 +54,11 @@ class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
             config[key] = DEFAULTS[key]
         if defaulted:
             _reload_scheming(config)
+
+    # IConfigurable: the search path is computed by now; rank the templates above scheming's
+
+    def configure(self, config: CKANConfig) -> None:
+        rank_suite_templates(config)
 
     # IConfigDeclaration
 
@@ -66,7 +73,8 @@ class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
     # ITemplateHelpers
 
     def get_helpers(self) -> dict[str, Any]:
-        return {**helpers.all_helpers(), **standards.get_helpers()}
+        return {**helpers.all_helpers(), **helpers.chained_helpers(),
+                **standards.get_helpers()}
 
     # IActions / IAuthFunctions: the data standard check of HVD resources
 
@@ -90,13 +98,33 @@ class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
                              search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facets(search_results, helpers.opengov_lang())
 
-    # IResourceController: check the resource of an HVD type against its data standard
+    # IResourceController: check the resource of an HVD type against its data standard.
+    # The before hooks save the resource with a pending check; the after hooks enqueue the
+    # check on CKAN's job queue (`ckan jobs worker` runs it), so a save never waits.
+
+    def before_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
+        standards.before_resource_saved(resource, resource.get("package_id"))
+
+    def before_resource_update(self, context: Context, current: dict[str, Any],
+                               resource: dict[str, Any]) -> None:
+        standards.before_resource_saved(resource, current.get("package_id"))
 
     def after_resource_create(self, context: Context, resource: dict[str, Any]) -> None:
         standards.after_resource_saved(context, resource)
 
     def after_resource_update(self, context: Context, resource: dict[str, Any]) -> None:
         standards.after_resource_saved(context, resource)
+
+    # IOrganizationController: pages (breadcrumbs, <title>, headings) read display_name;
+    # make it the jurisdiction's title in the reader's language
+
+    def before_view(self, data_dict: dict[str, Any]) -> dict[str, Any]:
+        # dictized before scheming's show schema: title_translated is still in the extras
+        title = helpers.opengov_ml_text(helpers.opengov_org_title_translated(
+            {"id": data_dict.get("id"), "title_translated": data_dict.get("title_translated")}))
+        if title:
+            data_dict["display_name"] = title
+        return data_dict
 
     # IFacets: the bilingual vocabularies as facets, labelled by h.opengov_facet_label
 
@@ -105,7 +133,21 @@ class OpengovSchemasPlugin(OpengovTranslation, p.SingletonPlugin):
         facets_dict["vocab_jurisdiction"] = tk._("Level of government")
         facets_dict["vocab_subject"] = tk._("Subjects")
         facets_dict["vocab_geographic_region"] = tk._("Spatial coverage")
+        facets_dict["vocab_frequency"] = tk._("Update frequency")
+        if _lists_all_types(package_type):
+            facets_dict["dataset_type"] = tk._("Dataset type")
         return facets_dict
+
+
+def _lists_all_types(package_type: str) -> bool:
+    """Whether this type's search page lists every dataset type, as CKAN's search view
+    decides from ``ckan.search.show_all_types`` (true: /dataset/; a type name: that type's
+    page; its default, "dataset", names /dataset/)."""
+    value = tk.config.get("ckan.search.show_all_types")
+    try:
+        return tk.asbool(value) and package_type == "dataset"
+    except ValueError:
+        return package_type == str(value)
 
 
 def _reload_scheming(config: CKANConfig) -> None:
