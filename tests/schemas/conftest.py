@@ -26,6 +26,37 @@ def index_hits(dataset_id: str, q: str) -> int:
     return int(found.hits)
 
 
+class JobQueue:
+    """CKAN's default job queue (the Redis of CKAN_REDIS_URL) with an in-process rq worker."""
+
+    def __init__(self) -> None:
+        from ckan.lib import jobs
+
+        self.queue = jobs.get_queue()
+
+    def job_ids(self) -> list[str]:
+        return list(self.queue.job_ids)
+
+    def run(self) -> int:
+        """Work off every queued job in burst mode (rq's SimpleWorker: no fork, this
+        process's CKAN); :returns: how many failed."""
+        import rq
+
+        failed_before = self.queue.failed_job_registry.count
+        rq.SimpleWorker([self.queue], connection=self.queue.connection).work(burst=True)
+        return self.queue.failed_job_registry.count - failed_before
+
+
+@pytest.fixture
+def job_queue() -> Any:
+    """An emptied job queue; ``job_queue.run()`` runs its jobs as ``ckan jobs worker --burst``
+    would, in this process."""
+    queue = JobQueue()
+    queue.queue.empty()
+    yield queue
+    queue.queue.empty()
+
+
 @pytest.fixture
 def sysadmin_context() -> dict[str, Any]:
     from ckan.tests import factories

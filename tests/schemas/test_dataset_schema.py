@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from typing import Any
 
 import pytest
@@ -202,3 +203,31 @@ def test_dataset_pages_escape_and_mark(app, org):
     assert "opengov-mt-marker" in page
     resource = app.get(f"/fr/dataset/{pkg['name']}/resource/{pkg['resources'][0]['id']}").body
     assert '<span lang="fr">Permis</span>' in resource
+
+
+@pytest.mark.usefixtures("app")
+def test_fallback_and_machine_markers_on_every_page(app, org):
+    """Dataset, resource, organization and search pages: a value missing in the reader's
+    language comes in the other one with its lang attribute and a marker."""
+    data = valid_dataset(org["id"], name="closures", title_translated={
+        "en": "Road closures", "fr-t-en": "Fermetures de routes"})
+    data["resources"][0]["description_translated"] = {"en": "Daily list of closures."}
+    pkg = create(data)
+    call_action("organization_patch", id=org["id"],
+                description_translated={"en": "", "fr": "Données municipales"})
+    marker = 'class="opengov-lang-marker'
+
+    dataset_page = app.get("/fr/dataset/closures").body
+    assert '<span lang="fr">Fermetures de routes</span>' in dataset_page
+    assert "opengov-mt-marker" in dataset_page
+    resource = app.get(f"/fr/dataset/closures/resource/{pkg['resources'][0]['id']}").body
+    assert 'lang="en"' in resource and "Daily list of closures." in resource
+    assert marker in resource and "(English)" in resource
+    search = app.get("/fr/dataset/").body
+    assert re.search(r'<a [^>]*lang="fr"[^>]*>Fermetures de routes</a>', search), search[:3000]
+    assert "opengov-mt-marker" in search
+    organizations = app.get("/organization/").body
+    assert re.search(r'<p class="media-description" lang="fr">Données municipales',
+                     organizations), organizations[:3000]
+    assert marker in organizations and "(français)" in organizations
+    assert '<span lang="fr">Ville d&#39;Ottawa</span>' in app.get("/fr/organization/").body

@@ -9,6 +9,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from .conftest import PLUGINS
+from .test_hvd_schemas import HVD_SCHEMAS, PRESETS, hvd_dataset
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -63,3 +64,61 @@ def test_facet_labels_in_reader_language(app, corpus):
     assert labels == {"municipal": "Municipal", "provincial": "Provincial"}
     found = search(app, "fr", q="*:*", **{"facet.field": '["vocab_subject"]'})
     assert found["search_facets"]["vocab_subject"]["items"][0]["display_name"] == "Transport"
+
+
+FACET_LABELS = {
+    # facet: (code, English label, French label)
+    "vocab_jurisdiction": ("federal", "Federal", "Fédéral"),
+    "vocab_subject": ("labour", "Labour", "Travail"),
+    "vocab_frequency": ("P1Y", "Annually", "Annuel"),
+    "res_format": ("TXT", "Text", "Texte"),
+    "license_id": ("other-open", "Other (open licence)", "Autre (licence ouverte)"),
+    "dataset_type": ("hvd_public_washrooms", "Public washrooms", "Toilettes publiques"),
+}
+
+
+def facet_items(html: str) -> dict[str, list[str]]:
+    """``{facet field: [item labels]}`` of the search page's facet lists."""
+    import re
+    from html import unescape
+
+    found: dict[str, list[str]] = {}
+    for href, label in re.findall(
+            # hx-boost: CKAN 2.12's facet links only
+            r'<a (?:hx-boost="true" )?href="([^"]*)"[^>]*>\s*'
+            r'<span class="item-label">([^<]*)</span>',
+            html):
+        field = unescape(href).rsplit("&", 1)[-1].split("?")[-1].split("=")[0]
+        found.setdefault(field, []).append(unescape(label).strip())
+    return found
+
+
+@pytest.mark.ckan_config("scheming.dataset_schemas", HVD_SCHEMAS)
+@pytest.mark.ckan_config("scheming.presets", PRESETS)
+@pytest.mark.ckan_config("ckan.search.show_all_types", "true")
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_search_page_facets_show_labels_in_the_reader_language(app, lang):
+    """Themes, levels of government, frequency, formats, licences and HVD types: the facet
+    items of /dataset/ and /fr/dataset/ show vocabulary labels, never the codes."""
+    user = factories.Sysadmin()
+    org = factories.Organization(title_translated={"en": "Yukon", "fr": "Yukon"})
+    dataset(user, "base-type", "Labour survey", "Enquête sur le travail",
+            jurisdiction="federal", subject=["labour"], frequency="P1Y",
+            license_id="other-open", owner_org=org["id"],
+            resources=[{"url": "https://example.ca/a.txt", "format": "TXT",
+                        "name_translated": {"en": "Notes", "fr": "Notes"},
+                        "resource_type": "dataset", "language": ["en"]}])
+    call_action("package_create", {"user": user["name"]},
+                **hvd_dataset(org["id"], "hvd_public_washrooms"))
+
+    prefix = "" if lang == "en" else f"/{lang}"
+    items = facet_items(app.get(f"{prefix}/dataset/").body)
+
+    for facet, (code, english, french) in FACET_LABELS.items():
+        expected = english if lang == "en" else french
+        assert expected in items.get(facet, []), (facet, items.get(facet))
+        assert code not in items.get(facet, []) or code == expected
+    assert ("Dataset" if lang == "en" else "Jeu de données") in items["dataset_type"]
+    # an active filter keeps its label in the pills above the results
+    filtered = app.get(f"{prefix}/dataset/", query_string={"vocab_frequency": "P1Y"}).body
+    assert FACET_LABELS["vocab_frequency"][1 if lang == "en" else 2] in filtered

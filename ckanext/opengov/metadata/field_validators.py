@@ -32,7 +32,7 @@ def _unknown_code(value: Any) -> str:
 
 @scheming_validator
 def opengov_choice(field: dict[str, Any], schema: dict[str, Any]) -> Callable[..., Any]:
-    """One code of the field's ``vocabulary``; empty passes (``scheming_required`` decides)."""
+    """One code of the field's ``vocabulary``; empty passes (``opengov_required`` decides)."""
     name = _vocabulary_name(field)
 
     def validator(value: Any) -> Any:
@@ -76,7 +76,7 @@ def opengov_multiple_choice(field: dict[str, Any], schema: dict[str, Any]) -> Va
         for item in value:
             if not isinstance(item, str) or not vocab.is_valid(name, item):
                 errors[key].append(_unknown_code(item))
-        if field.get("required") and not value:
+        if field.get("required") and not value and not _federated(context, data):
             errors[key].append(tk._("Missing value"))
         if errors[key]:
             return
@@ -84,6 +84,12 @@ def opengov_multiple_choice(field: dict[str, Any], schema: dict[str, Any]) -> Va
         data[key] = json.dumps(list(dict.fromkeys(value)))
 
     return validator
+
+
+def _federated(context: Context, data: FlattenDataDict) -> bool:
+    from ckanext.opengov.metadata.validators import is_federated  # it imports this module
+
+    return is_federated(context, data)
 
 
 def opengov_url(value: Any, context: Context) -> Any:

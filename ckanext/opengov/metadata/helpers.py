@@ -6,12 +6,15 @@ attribute; machine translations carry a "machine translated" marker.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from markupsafe import Markup, escape
 
 from ckanext.opengov.metadata import fluent, vocab
+
+log = logging.getLogger(__name__)
 
 
 def opengov_lang() -> str:
@@ -73,6 +76,24 @@ def opengov_ml_html(value: Any, markdown: bool = False, tag: str = "span",
         body = escape(picked["text"])
     lang_attr = Markup(' lang="{0}"').format(picked["lang"]) if picked["lang"] else Markup("")
     return Markup("<{0}{1}>{2}</{0}>").format(Markup(tag), lang_attr, body) + _markers(picked)
+
+
+def opengov_ml_extract(value: Any, extract_length: int = 180, tag: str = "p",
+                       classes: str = "") -> Markup:
+    """A plain-text extract of a multilingual Markdown value (listings: organizations,
+    search results) in the reader's language, in an element carrying its ``lang``,
+    followed by the markers; empty when no language is filled."""
+    picked = opengov_ml(value)
+    if not picked["text"]:
+        return Markup("")
+    if tag not in ("span", "div", "p"):
+        tag = "p"
+    attrs = Markup(' class="{0}"').format(classes) if classes else Markup("")
+    if picked["lang"]:
+        attrs += Markup(' lang="{0}"').format(picked["lang"])
+    extract = tk.h.markdown_extract(picked["text"], extract_length=extract_length)
+    return Markup("<{0}{1}>{2}{3}</{0}>").format(Markup(tag), attrs, extract,
+                                                  _markers(picked))
 
 
 def opengov_ml_markers(value: Any, lang: str | None = None) -> Markup:
@@ -183,16 +204,11 @@ def opengov_language_completeness(fields: list[dict[str, Any]], data: dict[str, 
 
 
 def opengov_facet_label(facet: str, value: str) -> str:
-    """Label of a facet value in the UI language (codes of this suite's vocabularies)."""
-    from ckanext.opengov.metadata.search import FACET_VOCABULARIES
+    """Label of a facet value in the UI language (codes of this suite's vocabularies,
+    formats, licences, HVD types); the value itself otherwise."""
+    from ckanext.opengov.metadata.search import facet_label
 
-    name = FACET_VOCABULARIES.get(facet)
-    if name:
-        return vocab.label(name, value, opengov_lang())
-    if facet in ("license_id",):
-        return opengov_license_title(value, value)
-    return value
-
+    return facet_label(facet, value, opengov_lang()) or value
 
 
 def opengov_error_line(label: str, message: str) -> str:
@@ -209,6 +225,188 @@ def opengov_completeness_line(row: dict[str, Any]) -> str:
 
 def opengov_missing_line(row: dict[str, Any]) -> str:
     return tk._("required but empty: %s") % ", ".join(row["missing_required"])
+
+
+# --- Reader's-language display of core CKAN text (fr-display) -----------------------------
+
+
+def _org_titles(keys: list[str]) -> dict[str, Any]:
+    """``{id or name: title_translated}`` of the organizations named by id or name.
+
+    package_show's ``organization`` and the search facets carry only the core (default
+    language) title; the multilingual one is in the group's extras. One query for all keys,
+    remembered for the request (a page asks for the same organization several times).
+    """
+    from ckan import model
+
+    try:
+        cache: dict[str, Any] = tk.g.setdefault("opengov_org_titles", {})
+    except (RuntimeError, AttributeError, TypeError):
+        cache = {}
+    wanted = [k for k in dict.fromkeys(keys) if k and k not in cache]
+    if wanted:
+        for key in wanted:
+            cache[key] = None
+        # whole rows, not a Group.extras column: CKAN 2.12 stores extras in a JSONB
+        # column, CKAN 2.11 behind an association proxy that cannot be selected
+        groups = model.Session.query(model.Group).filter(
+            model.Group.is_organization.is_(True),
+            model.Group.id.in_(wanted) | model.Group.name.in_(wanted))
+        for group in groups:
+            gid, name = group.id, group.name
+            value = fluent.parse_multilingual((group.extras or {}).get("title_translated"))
+            for key in (gid, name):
+                if key in cache:
+                    cache[key] = value or None
+    return {k: cache.get(k) for k in keys}
+
+
+def opengov_org_title_translated(org: Any) -> Any:
+    """The ``title_translated`` of an organization dict (looked up when the dict, like
+    package_show's ``organization``, lacks it) or of an organization id or name."""
+    if isinstance(org, dict):
+        if org.get("title_translated"):
+            return org["title_translated"]
+        key = org.get("id") or org.get("name")
+    else:
+        key = org
+    if not key or not isinstance(key, str):
+        return None
+    return _org_titles([key]).get(key)
+
+
+def opengov_org_title(org: Any, default: str | None = None) -> str:
+    """Plain text title of an organization in the reader's language (attributes, titles)."""
+    text = opengov_ml_text(opengov_org_title_translated(org))
+    if text:
+        return text
+    if isinstance(org, dict):
+        return org.get("title") or org.get("display_name") or org.get("name") or default or ""
+    return default or str(org or "")
+
+
+def opengov_org_html(org: Any, default: str | None = None, length: int = 0) -> Markup:
+    """The organization's title in the reader's language with its ``lang`` and markers
+    (cut to ``length`` characters when given); ``default`` (or the core title) escaped when
+    it has no multilingual title."""
+    picked = opengov_ml(opengov_org_title_translated(org))
+    text = picked["text"] or opengov_org_title(org, default)
+    if length and len(text) > length:  # as Jinja's truncate filter: whole words, "..."
+        text = text[:length - 3].rsplit(" ", 1)[0] + "..."
+    if not picked["text"] or not picked["lang"]:
+        return escape(text)
+    return Markup('<span lang="{0}">{1}</span>').format(picked["lang"], text) + \
+        _markers(picked)
+
+
+def opengov_org_facet_labels(names: list[str], lang: str | None = None) -> dict[str, str]:
+    """``{name: title in the reader's language}`` of organizations (facet items)."""
+    titles = _org_titles(names)
+    return {name: text for name, value in titles.items()
+            if value and (text := opengov_ml_text(value, lang))}
+
+
+def opengov_dataset_type_label(dataset_type: str | None) -> str:
+    """A dataset type's label in the reader's language: the HVD type's bilingual label,
+    CKAN's own "Dataset" for the base type, the titled type name otherwise (as CKAN)."""
+    from ckanext.opengov.metadata.standards import hvd_type
+
+    spec = hvd_type(dataset_type)
+    if spec:
+        return str(spec["label"].get(opengov_lang()) or spec["label"]["en"])
+    return tk._((dataset_type or "dataset").title())
+
+
+def opengov_vocabulary_labels(field: dict[str, Any], values: Any) -> list[str]:
+    """Labels of a vocabulary field's codes in the reader's language: the vocabulary's label,
+    the pattern's label for codes it accepts by pattern (census divisions and subdivisions
+    under their province), else the code itself, never nothing."""
+    if isinstance(values, str):
+        values = [values]
+    name = field.get("vocabulary")
+    out = []
+    for code in values or []:
+        code = str(code)
+        out.append(vocab.label(name, code, opengov_lang()) if name else code)
+    return out
+
+
+def opengov_popular_keywords(limit: int = 10) -> list[dict[str, Any]]:
+    """The most used keywords of the reader's language (the ``vocab_<lang>_keywords``
+    facet the search index holds): ``[{"name", "count", "field", "lang"}]``."""
+    lang = opengov_lang()
+    field = f"vocab_{lang}_keywords"
+    try:
+        result = tk.get_action("package_search")(
+            {}, {"q": "*:*", "rows": 0, "facet.field": [field], "facet.limit": limit,
+                 "include_private": False})
+    except (tk.ValidationError, tk.ObjectNotFound, KeyError) as error:
+        log.warning("popular keywords: %s", error)
+        return []
+    items = (result.get("search_facets") or {}).get(field, {}).get("items") or []
+    items = sorted(items, key=lambda i: (-i["count"], i["name"]))[:limit]
+    return [{"name": i["name"], "count": i["count"], "field": field, "lang": lang}
+            for i in items]
+
+
+@tk.chained_helper
+def get_translated(next_helper: Any, data_dict: dict[str, Any], field: str) -> Any:
+    """CKAN's ``h.get_translated`` with this suite's fallbacks: the reader's language, its
+    machine translation, then the other language (CKAN's own only reads the exact key and
+    falls back to the default-language core field). Organization dicts without their
+    ``title_translated`` (package_show's ``organization``) are looked up."""
+    if isinstance(data_dict, dict):
+        value = data_dict.get(f"{field}_translated")
+        if not value and field == "title" and (data_dict.get("is_organization")
+                                               or data_dict.get("type") == "organization"):
+            value = opengov_org_title_translated(data_dict)
+        if value:
+            text = opengov_ml_text(value)
+            if text:
+                return text
+    return next_helper(data_dict, field)
+
+
+@tk.chained_helper
+def dataset_display_name(next_helper: Any, package: Any) -> str:
+    if isinstance(package, dict) and package.get("title_translated"):
+        text = opengov_ml_text(package["title_translated"])
+        if text:
+            return text
+    return next_helper(package)
+
+
+@tk.chained_helper
+def resource_display_name(next_helper: Any, resource: dict[str, Any]) -> str:
+    if isinstance(resource, dict) and resource.get("name_translated"):
+        text = opengov_ml_text(resource["name_translated"])
+        if text:
+            return text
+    return next_helper(resource)
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper: Any, entity_type: str, object_type: str,
+                         purpose: str) -> str | None:
+    """CKAN's type names ("Create Hvd road restrictions") with the HVD type's label in the
+    reader's language instead of the type name."""
+    text = next_helper(entity_type, object_type, purpose)
+    if entity_type != "package" or not text:
+        return text
+    from ckanext.opengov.metadata.standards import hvd_type
+
+    if not hvd_type(object_type):
+        return text
+    name = object_type.replace("_", " ").capitalize()
+    label = opengov_dataset_type_label(object_type)
+    return str(text).replace(name + "s", label).replace(name, label)
+
+
+def chained_helpers() -> dict[str, Any]:
+    """CKAN core helpers this suite chains (registered under their core names)."""
+    return {"get_translated": get_translated, "dataset_display_name": dataset_display_name,
+            "resource_display_name": resource_display_name,
+            "humanize_entity_type": humanize_entity_type}
 
 
 def all_helpers() -> dict[str, Any]:

@@ -109,6 +109,9 @@ def index_fields(pkg: dict[str, Any]) -> dict[str, Any]:
             out[f"notes_{lang}"] = notes
         if keywords:
             out[f"keywords_{lang}"] = keywords
+            # the same keywords unanalysed, for a facet (the home page's popular keywords);
+            # the language is not last, so no per-language text field pattern matches
+            out[f"vocab_{lang}_keywords"] = keywords
         extra: list[str] = []
         for res in pkg.get("resources") or []:
             extra += [t for t in (_text_for(res.get("name_translated"), lang),
@@ -170,17 +173,49 @@ def before_search(search_params: dict[str, Any], lang: str) -> dict[str, Any]:
     return search_params
 
 
+def facet_label(facet: str, value: str, lang: str) -> str | None:
+    """The ``lang`` label of a facet value: vocabulary codes, resource formats (matched as
+    the format validator does, without regard to case), licences and HVD dataset types;
+    None for a facet this suite does not label."""
+    name = FACET_VOCABULARIES.get(facet)
+    if name:
+        return vocab.label(name, value, lang)
+    if facet == "res_format":
+        return vocab.format_label(value, lang)
+    if facet == "license_id":
+        return vocab.license_title(value, lang)
+    if facet == "dataset_type":
+        from ckanext.opengov.metadata.standards import hvd_type
+
+        spec = hvd_type(value)
+        return (spec["label"].get(lang) or spec["label"]["en"]) if spec else None
+    return None
+
+
 def label_facets(search_results: dict[str, Any], lang: str) -> dict[str, Any]:
     """IPackageController.after_dataset_search: facet items of this suite's vocabularies get
     their label in the reader's language as ``display_name`` (pages and API alike)."""
-    for facet, body in (search_results.get("search_facets") or {}).items():
+    import ckan.plugins.toolkit as tk
+
+    facets = search_results.get("search_facets") or {}
+    # organization items: CKAN labels them with the core (default-language) title
+    org_items = (facets.get("organization") or {}).get("items") \
+        if isinstance(facets.get("organization"), dict) else None
+    org_labels: dict[str, str] = {}
+    if org_items:
+        from ckanext.opengov.metadata.helpers import opengov_org_facet_labels
+
+        org_labels = opengov_org_facet_labels([str(i.get("name", "")) for i in org_items],
+                                              lang)
+    for facet, body in facets.items():
         if not isinstance(body, dict):
             continue
-        name = FACET_VOCABULARIES.get(facet)
         for item in body.get("items") or []:
-            if name:
-                item["display_name"] = vocab.label(name, item.get("name", ""), lang)
-            elif facet == "license_id":
-                item["display_name"] = (vocab.license_title(item.get("name", ""), lang)
-                                        or item.get("display_name"))
+            label = facet_label(facet, str(item.get("name", "")), lang)
+            if facet == "organization":
+                label = org_labels.get(str(item.get("name", "")))
+            if facet == "dataset_type" and item.get("name") == "dataset":
+                label = tk._("Dataset")  # CKAN's own msgid: the base type
+            if label:
+                item["display_name"] = label
     return search_results

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -94,6 +94,28 @@ def unless_federated(validator: Validator) -> Validator:
     return wrapped
 
 
+@scheming_validator
+def opengov_required(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """``scheming_required``, except that a harvested dataset may leave the field empty.
+
+    What a remote publisher did not say (a frequency, a theme, a licence) cannot be invented
+    here: the record is kept as published and the Charter assessment reports the gap.
+    """
+    if not field.get("required"):
+        return tk.get_validator("ignore_missing")
+    not_empty = tk.get_validator("not_empty")
+    ignore_missing = tk.get_validator("ignore_missing")
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                  context: Context) -> None:
+        if is_federated(context, data):
+            ignore_missing(key, data, errors, context)
+        else:
+            not_empty(key, data, errors, context)
+
+    return validator
+
+
 def _missing(value: dict[str, Any], required: list[str], alternates: dict[str, list[str]],
              context: Context, data: FlattenDataDict) -> list[str]:
     """Required languages left empty; for a harvested dataset, one language suffices."""
@@ -108,6 +130,48 @@ def _required_message(lang: str) -> str:
     if lang == "*":
         return tk._("a version in at least one language is required")
     return msg.version_required(lang)
+
+
+def _require_languages(value: dict[str, Any], key: FlattenKey, data: FlattenDataDict,
+                       errors: FlattenErrorDict, context: Context, required: list[str],
+                       alternates: dict[str, list[str]], per_input: bool,
+                       already_wrong: Collection[str] = ()) -> bool:
+    """Record an error for each required language left empty; :returns: whether any.
+
+    ``per_input`` (a form) puts each error on its language's input (``title_translated-fr``)
+    so the form shows it beside that input; the API gets them on the field itself. A
+    language ``already_wrong`` keeps its own, more precise error (a refused keyword leaves
+    the language empty, but "required" would hide why).
+    """
+    missing = [lang for lang in _missing(value, required, alternates, context, data)
+               if lang not in already_wrong]
+    for lang in missing:
+        if per_input and lang != "*":
+            errors[key[:-1] + (f"{key[-1]}-{lang}",)] = [_required_message(lang)]
+        elif per_input:
+            errors[key] = [_required_message(lang)]
+        else:
+            errors[key].append(_required_message(lang))
+    return bool(missing)
+
+
+def _submitted_object(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
+                      not_object: str) -> dict[Any, Any] | None:
+    """The value of a multilingual field sent as a dict or a JSON string (legacy API
+    clients); nothing sent is ``{}``. On bad input: an error on the field and None."""
+    value = data.get(key)
+    if value is tk.missing or value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            errors[key].append(msg.not_json())
+            return None
+    if not isinstance(value, dict):
+        errors[key].append(not_object)
+        return None
+    return value
 
 
 def _site_languages() -> list[str]:
@@ -140,109 +204,94 @@ def _check_text(lang: str, text: str, *, markdown: bool, max_length: int,
     return None
 
 
-@scheming_validator
-def fluent_text(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
-    """Accept a multilingual text as a dict, a JSON string or per-language form inputs;
-    store it as a JSON object string."""
+#: checks one language's submitted value:
+#: ``(lang, raw, from_form, context) -> (value to store, problems)``
+Convert = Callable[[str, Any, bool, Context], tuple[Any, list[str]]]
+
+
+def _multilingual_validator(field: dict[str, Any], schema: dict[str, Any], convert: Convert,
+                            dump: Callable[[dict[str, Any]], str], not_object: str
+                            ) -> Validator:
+    """The validator shared by ``fluent_text`` and ``fluent_tags``: they differ only in how
+    one language's value is checked (``convert``) and stored (``dump``).
+
+    Form inputs (``<name>-<lang>``) win over the field's value, as in fluent; a form gets
+    each error beside its language's input, the API on the field. Nothing is stored unless
+    every language passes.
+    """
     site = _site_languages()
     required = fluent.required_languages(field, schema, site)
     alternates = fluent.alternate_languages(field, schema, site)
     allowed = fluent.allowed_keys(field, schema, site)
-    markdown = field.get("form_snippet") in MARKDOWN_SNIPPETS or field.get("markdown") is True
-    max_length = int(field.get("max_length")
-                     or (DEFAULT_MAX_MARKDOWN if markdown else DEFAULT_MAX_TEXT))
-    is_url = field.get("display_snippet") in URL_SNIPPETS or field.get("url") is True
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
                   context: Context) -> None:
         if errors.get(key):
             return
-        enforce = _enforce_required(schema, data, key)
         inputs, extras = _form_inputs(key, data)
-        if inputs:
-            _from_form(key, data, errors, inputs, extras, enforce, context)
-        else:
-            _from_value(key, data, errors, enforce, context)
-
-    def _from_form(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
-                   inputs: dict[str, Any], extras: dict[str, Any], enforce: bool,
-                   context: Context) -> None:
-        name = key[-1]
-        output: dict[str, str] = {}
-        failed = False
-        for lang, text in inputs.items():
-            lang_key = key[:-1] + (f"{name}-{lang}",)
-            if not fluent.key_allowed(lang, allowed):
-                errors[key].append(msg.unknown_language(lang))
-                failed = True
-                continue
-            text = "" if text is None else str(text)
-            problem = _check_text(lang, text, markdown=markdown, max_length=max_length,
-                                  is_url=is_url)
-            if problem:
-                errors[lang_key] = [problem]
-                failed = True
-            output[lang] = text
-        if enforce:
-            for lang in _missing(output, required, alternates, context, data):
-                target = key if lang == "*" else key[:-1] + (f"{name}-{lang}",)
-                errors[target] = [_required_message(lang)]
-                failed = True
-        if failed:
+        from_form = bool(inputs)
+        submitted = inputs if from_form else _submitted_object(key, data, errors, not_object)
+        if submitted is None:
             return
-        for lang in inputs:
-            extras.pop(f"{name}-{lang}", None)
-        data[key] = fluent.dumps_text(output)
-
-    def _from_value(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
-                    enforce: bool, context: Context) -> None:
-        value = data.get(key)
-        if value is tk.missing or value is None or value == "":
-            value = {}
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                errors[key].append(msg.not_json())
-                return
-        if not isinstance(value, dict):
-            errors[key].append(msg.not_object())
-            return
-        for lang, text in value.items():
+        output: dict[str, Any] = {}
+        wrong: set[str] = set()
+        for lang, raw in submitted.items():
             if not isinstance(lang, str) or not fluent.key_allowed(lang, allowed):
                 errors[key].append(msg.unknown_language(str(lang)))
+                wrong.add(str(lang))
                 continue
-            if text is None:
-                text = value[lang] = ""
-            if not isinstance(text, str):
-                errors[key].append(msg.not_text(lang))
-                continue
-            problem = _check_text(lang, text, markdown=markdown, max_length=max_length,
-                                  is_url=is_url)
-            if problem:
-                errors[key].append(problem)
-        if enforce:
-            for lang in _missing(value, required, alternates, context, data):
-                errors[key].append(_required_message(lang))
-        if not errors[key]:
-            data[key] = fluent.dumps_text(value)
+            output[lang], problems = convert(lang, raw, from_form, context)
+            if problems and from_form:
+                errors[key[:-1] + (f"{key[-1]}-{lang}",)] = problems
+            errors[key].extend([] if from_form else problems)
+            if problems:
+                wrong.add(lang)
+        missing = _enforce_required(schema, data, key) and _require_languages(
+            output, key, data, errors, context, required, alternates, per_input=from_form,
+            already_wrong=wrong)
+        if wrong or missing:
+            return
+        for lang in inputs:
+            extras.pop(f"{key[-1]}-{lang}", None)
+        data[key] = dump(output)
 
     return validator
+
+
+@scheming_validator
+def fluent_text(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
+    """Accept a multilingual text as a dict, a JSON string or per-language form inputs;
+    store it as a JSON object string."""
+    markdown = field.get("form_snippet") in MARKDOWN_SNIPPETS or field.get("markdown") is True
+    max_length = int(field.get("max_length")
+                     or (DEFAULT_MAX_MARKDOWN if markdown else DEFAULT_MAX_TEXT))
+    is_url = field.get("display_snippet") in URL_SNIPPETS or field.get("url") is True
+
+    def convert(lang: str, text: Any, from_form: bool, context: Context
+                ) -> tuple[Any, list[str]]:
+        if text is None:
+            text = ""
+        elif from_form:
+            text = str(text)
+        elif not isinstance(text, str):
+            return text, [msg.not_text(lang)]
+        problem = _check_text(lang, text, markdown=markdown, max_length=max_length,
+                              is_url=is_url)
+        return text, [problem] if problem else []
+
+    return _multilingual_validator(field, schema, convert, fluent.dumps_text, msg.not_object())
 
 
 @scheming_validator
 def fluent_tags(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
     """Multilingual keywords: ``{"en": [..], "fr": [..]}`` or ``<name>-<lang>`` inputs of
     comma-separated keywords."""
-    site = _site_languages()
-    required = fluent.required_languages(field, schema, site)
-    alternates = fluent.alternate_languages(field, schema, site)
-    allowed = fluent.allowed_keys(field, schema, site)
     max_tags = int(field.get("max_tags") or DEFAULT_MAX_TAGS)
     tag_validators = [tk.get_validator(name)
                       for name in str(field.get("tag_validators", "")).split()]
 
-    def check_tags(lang: str, tags: list[Any], context: Context) -> tuple[list[str], list[str]]:
+    def check_tags(lang: str, tags: list[Any], context: Context
+                   ) -> tuple[list[str], list[str]]:
         problems: list[str] = []
         out: list[str] = []
         if len(tags) > max_tags:
@@ -264,66 +313,16 @@ def fluent_tags(field: dict[str, Any], schema: dict[str, Any]) -> Validator:
             out.append(tag)
         return out, problems
 
-    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict,
-                  context: Context) -> None:
-        if errors.get(key):
-            return
-        enforce = _enforce_required(schema, data, key)
-        name = key[-1]
-        inputs, extras = _form_inputs(key, data)
-        output: dict[str, list[str]] = {}
-        if inputs:
-            failed = False
-            for lang, text in inputs.items():
-                if not fluent.key_allowed(lang, allowed):
-                    errors[key].append(msg.unknown_language(lang))
-                    failed = True
-                    continue
-                tags, problems = check_tags(lang, fluent.split_tags(str(text or "")), context)
-                if problems:
-                    errors[key[:-1] + (f"{name}-{lang}",)] = problems
-                    failed = True
-                output[lang] = tags
-            if enforce:
-                for lang in _missing(output, required, alternates, context, data):
-                    target = key if lang == "*" else key[:-1] + (f"{name}-{lang}",)
-                    errors[target] = [_required_message(lang)]
-                    failed = True
-            if failed:
-                return
-            for lang in inputs:
-                extras.pop(f"{name}-{lang}", None)
-            data[key] = fluent.dumps_tags(output)
-            return
+    def convert(lang: str, tags: Any, from_form: bool, context: Context
+                ) -> tuple[Any, list[str]]:
+        if from_form:
+            return check_tags(lang, fluent.split_tags(str(tags or "")), context)
+        if not isinstance(tags, list):
+            return [], [msg.not_tag_list(lang)]
+        return check_tags(lang, tags, context)
 
-        value = data.get(key)
-        if value is tk.missing or value is None or value == "":
-            value = {}
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                errors[key].append(msg.not_json())
-                return
-        if not isinstance(value, dict):
-            errors[key].append(msg.tags_not_object())
-            return
-        for lang, tags in value.items():
-            if not isinstance(lang, str) or not fluent.key_allowed(lang, allowed):
-                errors[key].append(msg.unknown_language(str(lang)))
-                continue
-            if not isinstance(tags, list):
-                errors[key].append(msg.not_tag_list(lang))
-                continue
-            output[lang], problems = check_tags(lang, tags, context)
-            errors[key].extend(problems)
-        if enforce:
-            for lang in _missing(output, required, alternates, context, data):
-                errors[key].append(_required_message(lang))
-        if not errors[key]:
-            data[key] = fluent.dumps_tags(output)
-
-    return validator
+    return _multilingual_validator(field, schema, convert, fluent.dumps_tags,
+                                   msg.tags_not_object())
 
 
 def fluent_text_output(value: Any) -> dict[str, Any]:
@@ -396,6 +395,7 @@ def all_validators() -> dict[str, Callable[..., Any]]:
         "fluent_tags_output": fluent_tags_output,
         "fluent_core_translated_output": fluent_core_translated_output,
         "opengov_core_from_translated": opengov_core_from_translated,
+        "opengov_required": opengov_required,
         **found,
         # only the publisher can name a contact point: not asked of harvested datasets
         "opengov_contact_point": unless_federated(found["opengov_contact_point"]),

@@ -79,6 +79,19 @@ def uri(name: str, value: str) -> str | None:
 
 
 @functools.cache
+def _formats_by_lower_value() -> dict[str, dict[str, Any]]:
+    return {c["value"].lower(): c for c in vocabulary("format")["concepts"]}
+
+
+def format_label(value: str, lang: str) -> str | None:
+    """The ``lang`` label of a resource format ("csv" and "CSV" alike); None if unlisted."""
+    found = _formats_by_lower_value().get(value.strip().lower())
+    if not found:
+        return None
+    return str(found["label"].get(lang) or found["label"]["en"])
+
+
+@functools.cache
 def licenses() -> list[dict[str, Any]]:
     with open(LICENSES_FILE, encoding="utf-8") as f:
         return json.load(f)
