@@ -8,6 +8,7 @@ harvests and open.canada.ca, so it gives a fair answer on all of them. A check t
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from ckanext.opengov.charter.engine import (
     PASS,
     Context,
     Finding,
+    Message,
     finding,
 )
 
@@ -111,6 +113,17 @@ def _resource_urls(dataset: Dataset, ctx: Context, download_only: bool = False) 
     return out
 
 
+def link_urls(dataset: Dataset) -> list[str]:
+    """Every URL the link indicators look up (resources, then landing pages), once each: what
+    the background link checker checks."""
+    out = []
+    for res in f.resources(dataset):
+        url = res.get("download_url") or res.get("url")
+        if isinstance(url, str) and f.is_url(url):
+            out.append(url.strip())
+    return list(dict.fromkeys(out + _landing_pages(dataset)))
+
+
 def _is_download(res: Mapping[str, Any], fmt: str) -> bool:
     if f.is_url(res.get("download_url")) or res.get("url_type") == "upload":
         return True
@@ -158,6 +171,33 @@ def _link_summary(urls: list[str], ctx: Context) -> tuple[int, int, list[str], l
         else:
             broken.append(url)
     return checked, reachable, broken, login
+
+
+_BROKEN_REASONS = (
+    ("http", N_("{count} answered with an HTTP error.")),
+    ("timeout", N_("{count} did not answer in time.")),
+    ("refused", N_("{count} were not checked: a private or local address, or an invalid URL.")),
+    ("redirects", N_("{count} redirected too many times (a redirect loop).")),
+    ("connection", N_("{count} could not be reached.")),
+)
+
+
+def _broken_evidence(found: Finding, broken: list[str], ctx: Context) -> Finding:
+    """``found`` with why the broken links (its items) failed: one message per reason."""
+    counts: dict[str, int] = {}
+    for url in broken:
+        result = ctx.link_result(url) or {}
+        status, error = result.get("status"), result.get("error")
+        if isinstance(status, int) and not error:
+            reason = "http"
+        else:
+            reason = {"invalid": "refused", "too_large": "connection"}.get(str(error), str(error))
+        key = reason if reason in dict(_BROKEN_REASONS) else "connection"
+        counts[key] = counts.get(key, 0) + 1
+    extra = tuple(Message(text, {"count": counts[key]}) for key, text in _BROKEN_REASONS
+                  if counts.get(key))
+    return dataclasses.replace(found, evidence=found.evidence + extra,
+                               items=tuple(broken[:20]))
 
 
 def _share_status(ok: int, total: int) -> tuple[str, float]:
@@ -504,8 +544,9 @@ def access_url_works(dataset: Dataset, ctx: Context) -> Finding:
     if not checked:
         return finding(NOT_ASSESSED, N_("The links have not been checked yet."))
     status, share = _share_status(ok, checked)
-    return finding(status, N_("{ok} of {checked} checked links work."), fraction=share,
-                   mqa={"accessUrlStatusCode": share}, items=broken, ok=ok, checked=checked)
+    return _broken_evidence(
+        finding(status, N_("{ok} of {checked} checked links work."), fraction=share,
+                mqa={"accessUrlStatusCode": share}, ok=ok, checked=checked), broken, ctx)
 
 
 def download_url(dataset: Dataset, ctx: Context) -> Finding:
@@ -537,8 +578,9 @@ def download_url_works(dataset: Dataset, ctx: Context) -> Finding:
     if not checked:
         return finding(NOT_ASSESSED, N_("The download links have not been checked yet."))
     status, share = _share_status(ok, checked)
-    return finding(status, N_("{ok} of {checked} checked download links work."), fraction=share,
-                   mqa={"downloadUrlStatusCode": share}, items=broken, ok=ok, checked=checked)
+    return _broken_evidence(
+        finding(status, N_("{ok} of {checked} checked download links work."), fraction=share,
+                mqa={"downloadUrlStatusCode": share}, ok=ok, checked=checked), broken, ctx)
 
 
 def _format_check(dataset: Dataset, ctx: Context, accepted: frozenset[str], metric: str,

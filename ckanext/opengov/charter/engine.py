@@ -124,6 +124,8 @@ class Context:
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     link_result: Callable[[str], Mapping[str, Any] | None] = lambda url: None
     shacl_result: Callable[[Mapping[str, Any]], Mapping[str, Any] | None] = lambda dataset: None
+    #: called once per assessment before the checks: reads stored results in bulk
+    prefetch: Callable[[Mapping[str, Any]], None] = lambda dataset: None
     cache: dict[str, Any] = field(default_factory=dict)
 
     def param(self, check: str, name: str, default: Any = None) -> Any:
@@ -242,6 +244,10 @@ def assess(dataset: Any, ctx: Context | None = None) -> Assessment:
     ctx = ctx or make_context()
     ctx.cache.clear()
     data: dict[str, Any] = dict(dataset) if isinstance(dataset, Mapping) else {}
+    try:
+        ctx.prefetch(data)
+    except Exception:  # stored results unreadable: the checks that need them say not assessed
+        log.exception("reading stored check results of dataset %s failed", data.get("id"))
     meth = ctx.methodology
     indicators = meth.level("dataset")
     zero_policy = meth.not_assessed == "zero"

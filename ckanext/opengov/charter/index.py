@@ -18,7 +18,9 @@ field                      type (Solr schema)       value
 
 ``charter_facets`` lets a summary count everything with a single facet field (``score:64``,
 ``band:good``, ``failing:open_licence``, ``open_by_default:100``, ``mqa:245``,
-``mqa_band:good``): search engines pay per facet field, far less per value.
+``mqa_band:good``): search engines pay per facet field, far less per value. Each token is
+repeated scoped to the dataset's organization (``o:<owner_org>:score:64``), so one match-all
+facet query gives every jurisdiction's figures too.
 
 Jurisdiction and site aggregates are facets and counts over these fields (DESIGN decision 3).
 """
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 FACET_FIELDS = ("charter_band", "mqa_band", "charter_failing")
 PRINCIPLE_PREFIX = "charter_p_"
 FACETS_FIELD = "charter_facets"
+# prefix of the jurisdiction-scoped tokens: ``o:<owner_org id>:score:64``
+ORG_TOKEN = "o:"
 
 
 def validated_dataset(pkg_dict: dict[str, Any]) -> dict[str, Any]:
@@ -79,6 +83,12 @@ def index_fields(dataset: dict[str, Any], ctx: Context) -> dict[str, Any]:
         if principle.score is not None:
             fields[PRINCIPLE_PREFIX + principle.id] = principle.score
             tokens.append(f"{principle.id}:{principle.score}")
+    org = dataset.get("owner_org")
+    if isinstance(org, str) and org and ":" not in org:
+        # the same tokens scoped to the jurisdiction: the site dashboard and the jurisdiction
+        # pages then read every jurisdiction from one match-all facet query, which the search
+        # engine answers from its counts instead of reading each jurisdiction's documents
+        tokens += [f"{ORG_TOKEN}{org}:{token}" for token in tokens]
     fields[FACETS_FIELD] = tokens
     return fields
 

@@ -37,9 +37,14 @@ def methodology() -> Methodology:
 
 
 def context(meth: Methodology | None = None) -> Context:
-    """The assessment context of this site. Stored link-check and SHACL results plug in here
-    once the background checkers exist; until then those indicators are not assessed."""
-    return make_context(meth or methodology())
+    """The assessment context of this site, with the stored results of the background link
+    checks and SHACL validations (charter/jobs.py); without them those indicators are not
+    assessed."""
+    from ckanext.opengov.charter import results, shacl
+
+    stored = results.StoredResults(shacl.site_fingerprint())
+    return make_context(meth or methodology(), link_result=stored.link_result,
+                        shacl_result=stored.shacl_result, prefetch=stored.prefetch)
 
 
 def _pick(text: dict[str, str], lang: str) -> str:

@@ -4,6 +4,7 @@ Wires the interfaces only; the methodology, checks and engine live in ckanext/op
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import ckan.plugins as p
@@ -11,7 +12,9 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.config.declaration import Declaration, Key
 
-from ckanext.opengov.charter import index, logic, report, views
+from ckanext.opengov.charter import cli as charter_cli
+from ckanext.opengov.charter import index, jobs, logic, report, views
+from ckanext.opengov.cli import commands_with
 from ckanext.opengov.config import declare_area
 from ckanext.opengov.translation import OpengovTranslation
 
@@ -21,17 +24,25 @@ class OpengovCharterPlugin(OpengovTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigDeclaration)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
+    p.implements(p.IClick)
 
     # IConfigurer
 
     def update_config(self, config: CKANConfig) -> None:
         # the charter's own template root (its pages, and the Charter tab and sort options
         # added to CKAN's dataset templates), so that it works without the other plugins
-        tk.add_template_directory(config, "../templates/opengov/charter/root")
+        # The root sits inside templates/, which opengov_schemas and opengov_federation add
+        # too; CKAN's {% ckan_extends %} takes the first search path that is a string prefix of
+        # a template's file name, so the root goes in as a normalised absolute path, of which
+        # their "plugins/../templates" is no prefix (else header.html and read_base.html
+        # extend "opengov/charter/root/..." and fail with TemplateNotFound).
+        tk.add_template_directory(config, os.path.realpath(os.path.join(
+            os.path.dirname(__file__), "..", "templates", "opengov", "charter", "root")))
 
     # IConfigDeclaration
 
@@ -42,6 +53,22 @@ class OpengovCharterPlugin(OpengovTranslation, p.SingletonPlugin):
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return index.before_index(pkg_dict, report.methodology(), report.context)
+
+    # background link checks and DCAT-AP validation, queued once the save commits
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        jobs.enqueue_after_commit(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        jobs.enqueue_after_commit(pkg_dict)
+
+    # IOrganizationController: checks of the declared URLs (create/edit are IPackageController
+    # methods too: datasets pass here and are ignored)
+
+    def create(self, entity: Any) -> None:
+        jobs.enqueue_organization_after_commit(entity)
+
+    def edit(self, entity: Any) -> None:
+        jobs.enqueue_organization_after_commit(entity)
 
     def after_dataset_search(self, search_results: dict[str, Any],
                              search_params: dict[str, Any]) -> dict[str, Any]:
@@ -74,3 +101,8 @@ class OpengovCharterPlugin(OpengovTranslation, p.SingletonPlugin):
 
     def get_blueprint(self) -> list[Any]:
         return views.get_blueprints()
+
+    # IClick: `ckan opengov charter ...` (snapshot, ...)
+
+    def get_commands(self) -> list[Any]:
+        return commands_with(*charter_cli.get_commands())
