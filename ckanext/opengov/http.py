@@ -184,8 +184,10 @@ def declare_config(declaration: Any, key: Any) -> None:
     """
     if key.ckanext.opengov.http.user_agent in declaration:
         return
+    from .config import load_declaration  # imports CKAN, which the client itself does not need
+
     with open(CONFIG_DECLARATION, encoding="utf-8") as f:
-        declaration.load_dict(yaml.safe_load(f))
+        load_declaration(declaration, yaml.safe_load(f))
 
 
 # --------------------------------------------------------------------------- SSRF guard

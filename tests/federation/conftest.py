@@ -102,6 +102,14 @@ class Portal:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def __enter__(self) -> Portal:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
     def route(self, path: str, handler: Handler | Reply | Any) -> None:
         if callable(handler):
             self.routes[path] = handler
@@ -125,13 +133,8 @@ class Portal:
 
 @pytest.fixture
 def portal() -> Iterator[Portal]:
-    server = Portal()
-    server.thread.start()
-    try:
+    with Portal() as server:
         yield server
-    finally:
-        server.server.shutdown()
-        server.server.server_close()
 
 
 def make_client(**overrides: Any) -> PoliteClient:

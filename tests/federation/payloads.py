@@ -1,7 +1,17 @@
-"""Payloads in each platform's real wire format, with content written for these tests."""
+"""Payloads in each platform's real wire format, with content written for these tests.
+
+The answer envelopes come from the replay server's builders, the one place that knows them.
+"""
 from __future__ import annotations
 
 from typing import Any
+
+from ckanext.opengov.federation.replay import (  # noqa: F401 (re-exported for the tests)
+    ckan_search,
+    dcat_us_catalog,
+    ods_page,
+    socrata_page,
+)
 
 
 def ckan_package(n: int, *, modified: str = "2026-01-10T12:00:00.000000",
@@ -36,13 +46,6 @@ def ckan_package(n: int, *, modified: str = "2026-01-10T12:00:00.000000",
     return pkg
 
 
-def ckan_search(packages: list[dict[str, Any]], start: int, rows: int) -> dict[str, Any]:
-    return {"help": "https://portal.example.ca/api/3/action/help_show?name=package_search",
-            "success": True,
-            "result": {"count": len(packages), "results": packages[start:start + rows],
-                       "sort": "id asc", "facets": {}, "search_facets": {}}}
-
-
 def socrata_item(fourbyfour: str, name: str, *, geo: bool = False,
                  updated: str = "2026-02-01T10:00:00.000Z") -> dict[str, Any]:
     return {
@@ -69,11 +72,6 @@ def socrata_item(fourbyfour: str, name: str, *, geo: bool = False,
         "link": f"https://data.city.example/Government/{name.replace(' ', '-')}/{fourbyfour}",
         "owner": {"id": "abcd-0000", "user_type": "organization", "display_name": "Open Data"},
     }
-
-
-def socrata_page(items: list[dict[str, Any]], total: int) -> dict[str, Any]:
-    return {"results": items, "resultSetSize": total, "timings": {"serviceMillis": 12},
-            "warnings": []}
 
 
 def hub_dataset(item: str, layer: int | None, title: str, *,
@@ -105,13 +103,6 @@ def hub_dataset(item: str, layer: int | None, title: str, *,
     }
 
 
-def dcat_us_catalog(datasets: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
-            "@type": "dcat:Catalog", "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
-            "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-            "dataset": datasets}
-
-
 def ods_dataset(did: str, uid: str, title: str, *, language: str = "en", geo: bool = False,
                 modified: str = "2026-04-01T08:00:00+00:00") -> dict[str, Any]:
     fields = [{"name": "name", "label": "Name", "type": "text", "annotations": {},
@@ -133,10 +124,6 @@ def ods_dataset(did: str, uid: str, title: str, *, language: str = "en", geo: bo
             "records_count": 180000, "metadata_languages": [language],
         }, "dcat": {"created": "2019-01-01T00:00:00+00:00", "accrualperiodicity": "Weekly"}},
     }
-
-
-def ods_page(items: list[dict[str, Any]], total: int) -> dict[str, Any]:
-    return {"total_count": total, "_links": [], "results": items}
 
 
 TURTLE_PREFIXES = """

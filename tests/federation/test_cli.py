@@ -50,18 +50,41 @@ def test_registry_listing(cli: Any) -> None:
     assert len(result.output.splitlines()) == sum(len(j.sources) for j in registry())
 
 
-@pytest.mark.usefixtures("harvest_db")
-def test_seed_creates_inactive_sources_once() -> None:
-    created = seed_registry(("yukon", "quebec", "quebec-city", "newfoundland-labrador"))
-    assert created == {"organizations": 4, "sources": 5}
+@pytest.mark.usefixtures("harvest_db", "with_request_context")
+def test_seed_creates_inactive_sources_once(cli: Any) -> None:
+    from ckanext.harvest.logic import HarvestSourceInactiveError
+    from ckanext.harvest.model import HarvestJob
+    from ckanext.harvest.utils import run_harvester
+
+    result = cli.invoke(federation, ["seed", "--only", "yukon", "--only", "quebec",
+                                     "--only", "quebec-city", "--only",
+                                     "newfoundland-labrador"])
+    assert result.exit_code == 0, result.output
+    assert "4 organizations and 5 harvest sources created, inactive" in result.output
+    assert "  yukon-ckan" in result.output
     sources = helpers.call_action("harvest_source_list", only_active=False)
-    assert len(sources) == 5 and {s["frequency"] for s in sources} == {"MANUAL"}
-    assert helpers.call_action("harvest_job_list") == []  # nothing scheduled
+    assert len(sources) == 5 and {s["frequency"] for s in sources} == {"WEEKLY"}
+    assert helpers.call_action("harvest_source_list", only_active=True) == []
     yukon = helpers.call_action("harvest_source_show", id="yukon-ckan")
+    assert yukon["active"] is False
     config = json.loads(yukon["config"])
     assert config["content_language"] == "en" and config["default_licence"] == "ogl-yukon"
     assert yukon["url"] == "https://open.yukon.ca"
-    assert seed_registry(("yukon",)) == {"organizations": 0, "sources": 0}
+    # Due on their schedule, yet `ckan harvester run` (this function) starts nothing...
+    run_harvester()
+    assert model.Session.query(HarvestJob).count() == 0
+    with pytest.raises(HarvestSourceInactiveError):
+        helpers.call_action("harvest_job_create", source_id=yukon["id"])
+    # ...until an administrator enables a source.
+    enabled = cli.invoke(federation, ["enable", "yukon-ckan"])
+    assert enabled.exit_code == 0 and "1 harvest sources enabled" in enabled.output
+    assert helpers.call_action("harvest_source_show", id="yukon-ckan")["active"] is True
+    run_harvester()
+    jobs = model.Session.query(HarvestJob).all()
+    assert [job.source_id for job in jobs] == [yukon["id"]]
+    assert seed_registry(("yukon",)) == {"organizations": 0, "sources": 0, "names": []}
+    assert cli.invoke(federation, ["enable", "nowhere"]).exit_code == 1
+    model.Session.remove()
 
 
 @pytest.mark.usefixtures("harvest_db")
@@ -84,4 +107,20 @@ def test_job_report_csv(cli: Any, portal: Portal) -> None:
     assert result.exit_code == 0, result.output
     parsed = list(csv.DictReader(io.StringIO(result.output)))
     assert len(parsed) == len(rows)
+    model.Session.remove()
+
+
+@pytest.mark.usefixtures("harvest_db", "with_request_context")
+def test_harvest_command_reports_progress(cli: Any, portal: Portal) -> None:
+    FakeCkan(portal, [P.ckan_package(n) for n in range(1, 6)])
+    harvest = Harvest(portal, force_all=True)
+    name = model.Package.get(harvest.source.id).name
+    result = cli.invoke(federation, ["harvest", name, "--every", "2"])
+    assert result.exit_code == 0, result.output
+    assert "gathered 4 records" in result.output and "5 records read, 5 to import" in result.output
+    assert "2/5 imported (40%)" in result.output and "5/5 imported (100%)" in result.output
+    assert "added 5, updated 0, unchanged 0, withdrawn 0, deleted 0, errored 0" in result.output
+    again = cli.invoke(federation, ["harvest", name])
+    assert "unchanged 5" in again.output, again.output
+    assert cli.invoke(federation, ["harvest", "nowhere"]).exit_code == 1
     model.Session.remove()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from ckanext.opengov.federation import dedup
 from ckanext.opengov.federation.records import RemoteRecord, RemoteResource
@@ -61,3 +62,56 @@ def test_landing_page_links_do_not_count_as_files() -> None:
 def test_originating_jurisdiction_is_preferred() -> None:
     assert dedup.preferred([("qc", "provincial"), ("mtl", "municipal")]) == "mtl"
     assert dedup.preferred([("ca", "federal"), ("ab", "provincial")]) == "ab"
+
+
+def dataset(**kw: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": "1f4e0c2a-0000-4000-8000-00000000000a", "title": "Pistes cyclables",
+        "organization": {"name": "montreal", "title": "Montréal"}, "resources": []}
+    base.update(kw)
+    return base
+
+
+def harvested(publisher: str, remote_id: str = "abc", **kw: object) -> dict[str, object]:
+    return dataset(federation_source_id="src", federation_remote_id=remote_id,
+                   extras=[{"key": "federation_published",
+                            "value": json.dumps({"publisher": publisher})}], **kw)
+
+
+def test_package_keys() -> None:
+    uid = "fffcb623-7af9-4b3f-87d3-42852bca293c"
+    keys = dedup.package_keys(harvested(
+        "Ville de Montréal", remote_id=uid,
+        federation_landing_page="https://donnees.montreal.ca/",  # a home page: no key
+        federation_identifiers=[f"https://www.donneesquebec.ca/recherche/dataset/{uid}"],
+        resources=[{"url": "https://donnees.montreal.ca/f/velo.csv?utm_source=x",
+                    "format": "CSV"},
+                   {"url": "https://donnees.montreal.ca/page", "format": "HTML"}]))
+    assert f"uuid:{uid}" in keys
+    assert f"uri:donneesquebec.ca/recherche/dataset/{uid}" in keys
+    assert "file:donnees.montreal.ca/f/velo.csv" in keys
+    assert "title:pistes cyclables|ville de montreal" in keys
+    assert not {k for k in keys if k.startswith("uri:donnees.montreal.ca")}
+    local = dedup.package_keys(dataset())
+    assert local == {"uuid:1f4e0c2a-0000-4000-8000-00000000000a",
+                     "title:pistes cyclables|montreal"}
+    assert dedup.origin(dataset()) == "local" and dedup.origin(harvested("x")) == "src"
+
+
+def test_package_rank_prefers_the_originating_jurisdiction() -> None:
+    others = [("montreal", "City of Montréal", "Ville de Montréal"),
+              ("quebec", "Government of Québec", "Gouvernement du Québec")]
+    city = dedup.package_rank(harvested("Ville de Montréal"), "municipal", ["Montréal"],
+                              others)
+    # Données Québec republishing the city's dataset: not the publisher's portal.
+    province_copy = dedup.package_rank(harvested("Ville de Montréal"), "provincial",
+                                       ["Québec"], others)
+    # A department's name is no sign of republishing.
+    department = dedup.package_rank(harvested("Service de l'environnement"), "municipal",
+                                    ["Montréal"], others)
+    local_federal = dedup.package_rank(dataset(), "federal", ["Canada"], others)
+    assert city == "001" and department == "001" and province_copy == "121"
+    assert local_federal == "030"
+    assert sorted([province_copy, local_federal, city]) == [city, local_federal, province_copy]
+    assert dedup.publishes_itself("Ministère des Transports du Québec", ["Québec"])
+    assert not dedup.publishes_itself("Ville de Laval", ["Québec"])

@@ -164,3 +164,27 @@ def test_a_returning_record_loses_its_withdrawal(portal: Portal) -> None:
     back = harvest.dataset(3)
     assert not back["private"] and not back.get("federation_withdrawn_at")
     assert back["federation_source_id"] == harvest.source.id
+
+
+def test_a_record_without_frequency_theme_or_licence_is_kept_as_published(portal: Portal) -> None:
+    # What the publisher did not say is a Charter finding, not a reason to refuse the record.
+    pkg = P.ckan_package(1)
+    pkg.update(groups=[], extras=[], license_id="", license_title="")
+    pkg.pop("frequency", None)
+    FakeCkan(portal, [pkg])
+    harvest = BilingualHarvest(portal, force_all=True, jurisdiction="provincial")
+    _, counts, job = harvest.run()
+    assert counts["added"] == 1, errors_of(job)
+    dataset = harvest.dataset(1)
+    assert not dataset.get("frequency")
+    assert not dataset.get("subject")
+
+
+def test_local_datasets_still_need_a_frequency() -> None:
+    with pytest.raises(tk.ValidationError) as err:
+        helpers.call_action(
+            "package_create", name="local-no-frequency",
+            title_translated={"en": "Counts", "fr": "Comptages"},
+            notes_translated={"en": "Counts.", "fr": "Comptages."})
+    assert "frequency" in err.value.error_dict
+    assert "subject" in err.value.error_dict

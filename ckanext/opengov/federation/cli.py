@@ -1,9 +1,10 @@
 """``ckan opengov federation ...``: registry, platform detection, preview, seeding, reports."""
 from __future__ import annotations
 
-import csv
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -13,13 +14,22 @@ from ckanext.opengov.http import HttpError, HttpSettings, PoliteClient
 
 from .adapters import ADAPTERS, Source
 from .detect import detect_platform
+from .harvester import FederationHarvester, job_counts
 from .mapping import MappingContext, map_record
 from .records import RecordError
 from .registry import registry
+from .reports import job_report_rows, write_csv
 
-# Seeded sources never run on their own: an administrator checks a source (preview), then
-# starts it or gives it a schedule, which is what enabling means in ckanext-harvest's UI.
-SEEDED_FREQUENCY = "MANUAL"
+__all__ = ["federation", "job_report_rows", "seed_registry", "enable"]
+
+# Seeded sources are inactive: an administrator checks a source (preview), then enables it,
+# after which it runs on this schedule (or by hand).
+SEEDED_FREQUENCY = "WEEKLY"
+FREQUENCIES = ("MANUAL", "ALWAYS", "DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY")
+# ckanext-harvest ignores ``active`` on create, and derives it from the source dataset's
+# state on update: "deleted" is its inactive source (kept, never run, jobs refused), which
+# its edit form turns back into "active".
+INACTIVE_STATE = "deleted"
 
 
 @click.group(short_help="Federated harvesting of other open data portals.")
@@ -89,18 +99,24 @@ def preview(url: str, platform: str, content_language: str, limit: int) -> None:
             sys.exit(1)
 
 
-def seed_registry(only: tuple[str, ...] = ()) -> dict[str, int]:
+def _site_context() -> dict[str, Any]:
+    return {"ignore_auth": True,
+            "user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
+
+
+def seed_registry(only: tuple[str, ...] = (),
+                  frequency: str = SEEDED_FREQUENCY) -> dict[str, Any]:
     """Create the registry's jurisdiction organizations and their harvest sources.
 
-    Sources are created unscheduled (frequency MANUAL): nothing is harvested until an
-    administrator starts a source or gives it a schedule.
+    Sources are created inactive: ``ckan harvester run`` and the schedule ignore them and
+    no job can be created for them until an administrator enables one (:func:`enable`, or
+    the source's edit form: State, Active). Then it runs every ``frequency``.
 
     Existing organizations and sources are left as they are, so seeding twice is harmless.
+    Returns the counts and the names of the sources created.
     """
-    context: dict[str, Any] = {"ignore_auth": True,
-                               "user": tk.get_action("get_site_user")({"ignore_auth": True},
-                                                                      {})["name"]}
-    created = {"organizations": 0, "sources": 0}
+    context = _site_context()
+    created: dict[str, Any] = {"organizations": 0, "sources": 0, "names": []}
     for j in registry():
         if only and j.id not in only:
             continue
@@ -123,48 +139,139 @@ def seed_registry(only: tuple[str, ...] = ()) -> dict[str, int]:
             config = {"platform": s.platform, "content_language": s.content_language,
                       "rate_limit": s.rate_limit, "options": s.options, "source_name": j.id,
                       "jurisdiction": j.level, "default_licence": s.licence}
-            tk.get_action("harvest_source_create")(dict(context), {
+            source = tk.get_action("harvest_source_create")(dict(context), {
                 "name": name, "title": f"{j.title['en']} ({s.platform})", "url": s.url,
                 "source_type": "opengov_federation", "owner_org": org["id"],
                 "config": json.dumps(config, ensure_ascii=False),
-                "frequency": SEEDED_FREQUENCY,
+                "frequency": frequency,
             })
+            tk.get_action("harvest_source_patch")(dict(context), {
+                "id": source["id"], "state": INACTIVE_STATE})
             created["sources"] += 1
+            created["names"].append(name)
     return created
+
+
+def enable(names: tuple[str, ...]) -> list[str]:
+    """Enable seeded (inactive) harvest sources; returns the names enabled."""
+    context = _site_context()
+    done = []
+    for name in names:
+        source = tk.get_action("harvest_source_show")(dict(context), {"id": name})
+        if source.get("state") != "active":
+            tk.get_action("harvest_source_patch")(dict(context), {"id": source["id"],
+                                                                  "state": "active"})
+            done.append(source["name"])
+    return done
 
 
 @federation.command()
 @click.option("--only", multiple=True, help="Seed only these jurisdiction ids.")
-def seed(only: tuple[str, ...]) -> None:
-    """Create the jurisdiction organizations and their unscheduled harvest sources.
+@click.option("--frequency", type=click.Choice(FREQUENCIES), default=SEEDED_FREQUENCY,
+              show_default=True, help="Schedule of a source once enabled.")
+def seed(only: tuple[str, ...], frequency: str) -> None:
+    """Create the jurisdiction organizations and their harvest sources, inactive.
+
+    Nothing is harvested until an administrator enables a source, here
+    (ckan opengov federation enable NAME) or in its edit form (State: Active).
 
     Example: ckan opengov federation seed --only yukon --only montreal
     """
-    created = seed_registry(only)
+    created = seed_registry(only, frequency)
     click.echo(f"{created['organizations']} organizations and {created['sources']} harvest "
-               "sources created (unscheduled until an administrator enables them).")
+               "sources created, inactive until an administrator enables them:")
+    for name in created["names"]:
+        click.echo(f"  {name}")
 
 
-def job_report_rows(job_id: str) -> list[dict[str, str]]:
-    """Every gather error and every record of a job, with its errors: never truncated."""
-    from ckan import model
+@federation.command("enable")
+@click.argument("names", nargs=-1, required=True)
+def enable_command(names: tuple[str, ...]) -> None:
+    """Enable inactive (seeded) harvest sources, by name.
 
-    from ckanext.harvest.model import HarvestGatherError, HarvestObject
+    Example: ckan opengov federation enable yukon-ckan montreal-ckan
+    """
+    try:
+        done = enable(names)
+    except tk.ObjectNotFound as e:
+        tk.error_shout(str(e))
+        sys.exit(1)
+    click.echo(f"{len(done)} harvest sources enabled.")
 
-    rows = [{"kind": "gather", "guid": "", "status": "error", "report_status": "",
-             "remote_url": "", "package_id": "", "message": e.message}
-            for e in model.Session.query(HarvestGatherError).filter_by(harvest_job_id=job_id)
-            .order_by(HarvestGatherError.created)]
-    for obj in (model.Session.query(HarvestObject).filter_by(harvest_job_id=job_id)
-                .order_by(HarvestObject.guid)):
-        extras = {e.key: e.value for e in obj.extras}
-        rows.append({
-            "kind": "record", "guid": obj.guid or "", "status": extras.get("status", ""),
-            "report_status": obj.report_status or "", "remote_url": extras.get("remote_url", ""),
-            "package_id": obj.package_id or "",
-            "message": " | ".join(e.message for e in obj.errors),
-        })
-    return rows
+
+@contextlib.contextmanager
+def _gather_progress(harvester: FederationHarvester, every: int) -> Iterator[list[int]]:
+    """Tell how far the gather has gone every ``every`` records.
+
+    The harvester is a singleton plugin (a subclass would be the same instance), so its
+    per-record step is wrapped on the instance for the command's run only.
+    """
+    count = [0]
+    original = harvester._gathered
+
+    def gathered(*args: Any, **kwargs: Any) -> str | None:
+        count[0] += 1
+        if count[0] % every == 0:
+            click.echo(f"  gathered {count[0]} records", err=True)
+        return original(*args, **kwargs)
+
+    harvester._gathered = gathered  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        del harvester._gathered
+
+
+@federation.command("harvest")
+@click.argument("source")
+@click.option("--every", default=500, show_default=True,
+              help="Report progress every this many records.")
+def harvest_command(source: str, every: int) -> None:
+    """Harvest SOURCE now, in this process, with progress and the job's counts at the end.
+
+    For a first harvest of a large portal, or to watch a run; the queues and the schedule
+    are not involved (a job is still recorded, with its full report).
+
+    Example: ckan opengov federation harvest yukon-ckan --every 100
+    """
+    from ckanext.harvest import queue
+    from ckanext.harvest.logic import HarvestJobExists, HarvestSourceInactiveError
+    from ckanext.harvest.model import HarvestJob, HarvestObject
+
+    context = _site_context()
+    try:
+        found = tk.get_action("harvest_source_show")(dict(context), {"id": source})
+        job_dict = tk.get_action("harvest_job_create")(dict(context), {
+            "source_id": found["id"], "run": False})
+    except tk.ObjectNotFound:
+        tk.error_shout(f"No harvest source {source}")
+        sys.exit(1)
+    except HarvestSourceInactiveError:
+        tk.error_shout(f"The source {source} is inactive: "
+                       f"ckan opengov federation enable {source}")
+        sys.exit(1)
+    except HarvestJobExists:
+        tk.error_shout(f"The source {source} already has a job waiting or running")
+        sys.exit(1)
+    job = HarvestJob.get(job_dict["id"])
+    job.status = "Running"
+    job.save()
+    every = max(every, 1)
+    harvester = FederationHarvester()
+    click.echo(f"Gathering {found['url']} ...", err=True)
+    with _gather_progress(harvester, every) as gathered:
+        ids = queue.gather_stage(harvester, job)
+    ids = ids if isinstance(ids, list) else []
+    total = len(ids)
+    click.echo(f"{gathered[0]} records read, {total} to import", err=True)
+    for done, object_id in enumerate(ids, 1):
+        queue.fetch_and_import_stages(harvester, HarvestObject.get(object_id))
+        if done % every == 0 or done == total:
+            click.echo(f"  {done}/{total} imported ({100 * done // total}%)", err=True)
+    tk.get_action("harvest_jobs_run")(dict(context), {"source_id": found["id"]})
+    counts = job_counts(job.id)
+    click.echo(", ".join(f"{key} {value}" for key, value in counts.items()))
+    click.echo(f"Full report: ckan opengov federation report {job.id}")
 
 
 @federation.command()
@@ -176,8 +283,4 @@ def report(job_id: str, output: Any) -> None:
 
     Example: ckan opengov federation report 3f0c... --output report.csv
     """
-    rows = job_report_rows(job_id)
-    writer = csv.DictWriter(output, fieldnames=["kind", "guid", "status", "report_status",
-                                                "remote_url", "package_id", "message"])
-    writer.writeheader()
-    writer.writerows(rows)
+    write_csv(job_report_rows(job_id), output)

@@ -382,7 +382,10 @@ class FederationHarvester(HarvesterBase):
             HarvestObjectError.create(tk._("The harvest object has no content"), obj, "Import")
             return False
         record = RemoteRecord.from_json(obj.content)
-        source_pkg = model.Package.get(obj.source.id)
+        # Light column queries, not Package.get: that loads whole objects and, on a miss,
+        # queries twice (by id, then by name); this runs once per imported record.
+        source_pkg = (model.Session.query(model.Package.name, model.Package.owner_org)
+                      .filter(model.Package.id == obj.harvest_source_id).first())
         context = MappingContext(
             source_id=obj.source.id,
             source_name=config.source_name or (source_pkg.name if source_pkg else "source"),
@@ -392,16 +395,17 @@ class FederationHarvester(HarvesterBase):
             default_licence=config.default_licence,
         )
         dataset = map_record(record, context)
-        existing = model.Package.get(dataset["id"])
+        matches = (model.Session.query(model.Package.id, model.Package.name)
+                   .filter((model.Package.id == dataset["id"])
+                           | (model.Package.name == dataset["name"])).all())
+        existing = next((m for m in matches if m.id == dataset["id"]), None)
         if existing is not None:
             # The name is given once, at creation: local links stay valid across renames.
             dataset["name"] = existing.name
             dataset["state"] = "active"
-        else:
-            taken = model.Package.get(dataset["name"])
-            if taken is not None and taken.id != dataset["id"]:
-                # Two sources sharing a source_name: the local id tells them apart.
-                dataset["name"] = f"{dataset['name'][:91]}-{dataset['id'][:8]}"
+        elif matches:
+            # Two sources sharing a source_name: the local id tells them apart.
+            dataset["name"] = f"{dataset['name'][:91]}-{dataset['id'][:8]}"
         dataset["private"] = False
         dataset = self._store_provenance(dataset)
         action = "package_update" if existing is not None else "package_create"

@@ -7,6 +7,7 @@ what each result needs to show: its jurisdiction and, when harvested, the origin
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins as p
@@ -14,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Context, DataDict
 
-from . import dedup
+from . import duplicates
 from .provenance import PLATFORM_NAMES
 
 #: facet fields of the page, in order
@@ -49,7 +50,8 @@ def _group_extras(org_id: str | None) -> dict[str, str]:
 
 
 def index_fields(pkg: dict[str, Any]) -> dict[str, Any]:
-    """before_dataset_index: the jurisdiction's level and province, and the origin."""
+    """before_dataset_index: the jurisdiction's level and province, the origin, and the
+    group of copies the dataset belongs to (duplicates.py)."""
     org = _group_extras(pkg.get("owner_org"))
     level = pkg.get("jurisdiction") or org.get("level_of_government")
     if level:
@@ -58,6 +60,8 @@ def index_fields(pkg: dict[str, Any]) -> dict[str, Any]:
         pkg["federation_province"] = org["province"]
     harvested = bool(pkg.get("federation_source_id") or pkg.get("extras_federation_source_id"))
     pkg["federation_origin"] = "harvested" if harvested else "local"
+    if pkg.get("dataset_type") != "harvest":
+        duplicates.index_fields(pkg)
     return pkg
 
 
@@ -69,18 +73,23 @@ def facets() -> list[str]:
 
 
 def facet_label(field: str, value: str) -> str:
-    """Labels of the values this module indexes (the others are labelled by their plugins)."""
+    """A facet value's label in the reader's language: the values this module indexes, and
+    the suite's vocabularies, formats, licences and HVD types when no plugin labelled them."""
     if field == "federation_origin":
         return tk._("Harvested from another portal") if value == "harvested" else tk._(
             "Published here")
-    if field == "federation_level":
-        try:
-            from ckanext.opengov.metadata import helpers, vocab
+    try:
+        from ckanext.opengov.metadata import helpers, vocab
+        from ckanext.opengov.metadata.search import facet_label as suite_label
 
-            return vocab.label("jurisdiction", value, helpers.opengov_lang()) or value
-        except Exception:  # the vocabulary is optional here: the code is still meaningful
-            return value
-    return value
+        lang = helpers.opengov_lang()
+        if field == "federation_level":
+            return vocab.label("jurisdiction", value, lang) or value
+        if field == "federation_province":
+            return vocab.label("sgc", value, lang) or value
+        return suite_label(field, value, lang) or value
+    except Exception:  # the vocabularies are optional here: the code is still meaningful
+        return value
 
 
 def _filters(data_dict: DataDict) -> tuple[list[str], dict[str, list[str]]]:
@@ -120,71 +129,43 @@ def _result(pkg: dict[str, Any]) -> dict[str, Any]:
     return pkg
 
 
-def _copy_keys(pkg: dict[str, Any]) -> set[str]:
-    """Strong keys of a result (landing page, identifiers, data files), as dedup's."""
-    extras = {e.get("key"): e.get("value") for e in pkg.get("extras") or []}
-    keys: set[str] = set()
-    landing = dedup.normalize_url(pkg.get("federation_landing_page")
-                                  or extras.get("federation_landing_page"))
-    if landing:
-        keys.add(f"uri:{landing}")
-    for resource in pkg.get("resources") or []:
-        url = dedup.normalize_url(resource.get("url"))
-        if url and url != landing and (resource.get("format") or "").upper() not in (
-                "HTML", "WEB PAGE"):
-            keys.add(f"file:{url}")
-    return keys
+def _search_ids(context: Context, q: str, fq: list[str]) -> Callable[[list[str], int], list[str]]:
+    def run(extra: list[str], rows: int) -> list[str]:
+        found = tk.get_action("package_search")(
+            {"user": context.get("user")},
+            {"q": q, "fq": " ".join(fq), "fq_list": extra, "rows": rows, "fl": "id",
+             "include_private": False})
+        return [str(r["id"]) for r in found["results"] if r.get("id")]
+    return run
 
 
-def _level(pkg: dict[str, Any]) -> str:
-    org = pkg.get("organization") or {}
-    return str(pkg.get("jurisdiction") or _group_extras(org.get("id")).get(
-        "level_of_government") or "other")
-
-
-def collapse(results: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
-    """One record per dataset published on several portals, within a page of results.
-
-    Copies share a strong key (dedup.py); the originating jurisdiction's copy (the most
-    local level of government) is kept, the others become its "also published at" links.
-    Returns the results and how many copies were folded.
-    """
-    groups: list[list[int]] = []
-    owner: dict[str, int] = {}
-    for i, pkg in enumerate(results):
-        hits = {owner[k] for k in _copy_keys(pkg) if k in owner}
-        if hits:
-            target = min(hits)
-            for other in sorted(hits - {target}, reverse=True):
-                groups[target].extend(groups[other])
-                groups[other] = []
-                for k, g in list(owner.items()):
-                    if g == other:
-                        owner[k] = target
-            groups[target].append(i)
-        else:
-            target = len(groups)
-            groups.append([i])
-        for k in _copy_keys(pkg):
-            owner[k] = target
-    out: list[dict[str, Any]] = []
-    folded = 0
-    kept_at: dict[int, int] = {}
-    for members in groups:
-        if not members:
-            continue
-        keep = int(dedup.preferred([(f"{i:06d}", _level(results[i])) for i in members]))
-        kept_at[members[0]] = keep
-        pkg = results[keep]
-        pkg["opengov_federation"]["also_published_at"] = [{
-            "name": results[i]["name"],
-            "jurisdiction": results[i]["opengov_federation"]["jurisdiction"],
-            "url": results[i]["opengov_federation"]["remote_url"],
-        } for i in members if i != keep]
-        folded += len(members) - 1
-    for first in sorted(kept_at):
-        out.append(results[kept_at[first]])
-    return out, folded
+def _also_published_at(context: Context, results: list[dict[str, Any]]) -> int:
+    """Fill each result's "also published at" links from its group; returns how many."""
+    copies = duplicates.copies_of([r["id"] for r in results])
+    wanted = sorted({c for ids in copies.values() for c in ids})
+    if not wanted:
+        return 0
+    # The copies the user may see, as package_search shows them.
+    visible = tk.get_action("package_search")(
+        {"user": context.get("user")},
+        {"fq": "id:({})".format(" OR ".join(f'"{i}"' for i in wanted)), "rows": len(wanted),
+         "include_private": False})["results"]
+    by_id = {pkg["id"]: _result(pkg) for pkg in visible}
+    shown = 0
+    for result in results:
+        links = []
+        for copy_id in copies.get(result["id"], []):
+            copy = by_id.get(copy_id)
+            if copy is None:
+                continue
+            fed = copy["opengov_federation"]
+            links.append({"name": copy["name"], "jurisdiction": fed["jurisdiction"],
+                          "jurisdiction_name": fed["jurisdiction_name"],
+                          "url": fed["remote_url"], "platform": fed["platform"],
+                          "harvested": fed["harvested"]})
+        result["opengov_federation"]["also_published_at"] = links
+        shown += len(links)
+    return shown
 
 
 @tk.side_effect_free
@@ -196,12 +177,14 @@ def opengov_federation_search(context: Context, data_dict: DataDict) -> dict[str
     :param rows: results per page (default 20, at most 100)
     :param start: offset of the first result
     :param sort: a package_search sort (default: relevance, then last modified)
-    :param collapse: fold copies of one dataset published on several portals into the
-        originating jurisdiction's record, with ``also_published_at`` links (default true;
-        copies are recognized among the results of the page)
+    :param collapse: one record per dataset published on several portals (default true):
+        the originating jurisdiction's copy, or the best copy the query matches, with
+        ``also_published_at`` links to the others; ``count``, facets and paging then count
+        datasets, not copies
     :returns: ``count``, ``results`` (each with ``opengov_federation``: jurisdiction,
-        harvested, remote_url, platform), ``facets`` (``[{name, label, items}]``) and
-        ``filters`` (the filters applied)
+        harvested, remote_url, platform, also_published_at), ``collapsed`` (copies shown
+        as links on this page), ``facets`` (``[{name, label, items}]``) and ``filters``
+        (the filters applied)
     """
     tk.check_access("opengov_federation_search", context, data_dict)
     try:
@@ -211,9 +194,15 @@ def opengov_federation_search(context: Context, data_dict: DataDict) -> dict[str
         raise tk.ValidationError({"rows": [tk._("rows and start must be integers")]}) from e
     fq, chosen = _filters(data_dict)
     fields = facets()
+    q = data_dict.get("q") or ""
+    folding = tk.asbool(data_dict.get("collapse", True))
+    fq_list = []
+    if folding:
+        fq_list.append(duplicates.collapse_filter(_search_ids(context, q, fq),
+                                                  narrowed=bool(q.strip() or fq)))
     search = tk.get_action("package_search")(
         {"user": context.get("user")},
-        {"q": data_dict.get("q") or "", "fq": " ".join(fq), "rows": rows, "start": start,
+        {"q": q, "fq": " ".join(fq), "fq_list": fq_list, "rows": rows, "start": start,
          "sort": data_dict.get("sort") or "score desc, metadata_modified desc",
          "facet.field": fields, "facet.limit": 50,
          "include_private": False})
@@ -230,9 +219,7 @@ def opengov_federation_search(context: Context, data_dict: DataDict) -> dict[str
                           "count": item["count"], "active": item["name"] in chosen.get(name, [])})
         out_facets.append({"name": name, "label": titles[name], "items": items})
     results = [_result(r) for r in search["results"]]
-    folded = 0
-    if tk.asbool(data_dict.get("collapse", True)):
-        results, folded = collapse(results)
+    folded = _also_published_at(context, results) if folding else 0
     return {"count": search["count"], "results": results, "collapsed": folded,
             "facets": out_facets, "filters": chosen, "rows": rows, "start": start}
 

@@ -5,9 +5,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint
+from flask import Blueprint, Response
 
-from . import search
+from . import reports, search
 
 federation = Blueprint("opengov_federation", __name__)
 
@@ -60,7 +60,22 @@ def index() -> str:
     })
 
 
+def job_report(id: str) -> Any:
+    """The full report of a federation harvest job as CSV: every record, never truncated."""
+    context = {"user": tk.current_user.name if tk.current_user else ""}
+    try:
+        tk.check_access("harvest_job_show", context, {"id": id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Not authorized to see this job"))
+    if not reports.is_federation_job(id):
+        return tk.abort(404, tk._("Harvest job not found"))
+    return Response(reports.report_csv(id), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="harvest-job-{id}.csv"'})
+
+
 federation.add_url_rule("/federation", view_func=index, endpoint="index")
+federation.add_url_rule("/federation/job/<id>/report.csv", view_func=job_report,
+                        endpoint="job_report")
 
 
 def blueprints() -> list[Blueprint]:
