@@ -2,6 +2,8 @@
 # Everything else here is what they are made of.
 CKAN_VERSION ?= 2.12.0
 PORT ?= 5000
+# The replayed remote portals of the federation demo.
+REPLAY_PORT ?= $(shell echo $$(($(PORT) + 1)))
 PYTHON ?= python3
 ifeq ($(CKAN_VERSION),2.12.0)
 VENV ?= .venv
@@ -25,15 +27,11 @@ export OPENGOV_REDIS_PORT := $(REDIS_PORT)
 .PHONY: demo serve test lint typecheck pytest bench i18n bootstrap-demo bootstrap-test demo-config
 
 ## make demo: set up everything and serve the demo portal on http://127.0.0.1:$(PORT)
+## (the replayed portals of the federation demo on $(REPLAY_PORT), stopped with it)
 demo: bootstrap-demo demo-config
 	$(BIN)/ckan -c $(DEMO_INI) db upgrade
 	$(BIN)/ckan -c $(DEMO_INI) opengov demo load
-	@echo
-	@echo "  Portal:   http://127.0.0.1:$(PORT)/  (français: http://127.0.0.1:$(PORT)/fr/)"
-	@echo "  Log in:   http://127.0.0.1:$(PORT)/user/login  as  admin / opengov-demo"
-	@echo "  Config:   $(DEMO_INI)  (regenerate it with: rm $(DEMO_INI) && make demo)"
-	@echo
-	$(BIN)/ckan -c $(DEMO_INI) run -H 127.0.0.1 -p $(PORT) --disable-reloader --disable-debugger --threaded
+	@scripts/serve-demo.sh $(BIN) $(DEMO_INI) $(PORT) $(REPLAY_PORT)
 
 bootstrap-demo:
 	@PYTHON=$(PYTHON) scripts/bootstrap.sh $(VENV) $(CKAN_VERSION) $(DEMO_DB)

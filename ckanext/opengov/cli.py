@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ckanext.opengov.demo.cli import demo
+from ckanext.opengov.demo.portals.cli import portals
 
 
 @click.group(short_help="ckanext-opengov commands (demo, search, ...).")
@@ -13,6 +14,8 @@ def opengov() -> None:
 
 # Demo content belongs to no single plugin: available whenever any suite plugin is enabled.
 opengov.add_command(demo)
+# The replayed portals of the federation demo (their harvest needs opengov_federation).
+demo.add_command(portals)
 
 
 def commands_with(*groups: click.Command) -> list[click.Command]:

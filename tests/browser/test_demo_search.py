@@ -1,7 +1,9 @@
-"""The demo portal in headless Chromium: search, facets and paging under / and /fr/.
+"""The demo portal in headless Chromium, under / and /fr/: search (a French query included),
+facets, paging, a high-value dataset with its data-standard check, and its Charter tab.
 
-A real `ckan run` serves a fresh database loaded with `ckan opengov demo load`; every count
-the page shows is checked against the same server's package_search API.
+A real `ckan run` with the plugins line of `make demo` serves a fresh database loaded with
+`ckan opengov demo load`; every count the page shows is checked against the same server's
+package_search API.
 """
 from __future__ import annotations
 
@@ -19,8 +21,17 @@ from ckanext.opengov.demo import loader
 
 pytestmark = pytest.mark.browser
 
-PLUGINS = "activity opengov_pgsearch"
+# The plugins line of `make demo` (scripts/demo-config.sh); scheming is configured by
+# opengov_schemas itself, as in the demo.
+PLUGINS = ("activity opengov_pgsearch opengov_schemas scheming_datasets scheming_organizations "
+           "dcat harvest opengov_federation opengov_charter")  # scripts/demo-config.sh
+CONFIG = {"ckan.harvest.mq.type": "redis", "ckan.views.default_views": ""}
 WAIT = 30
+# Selectors that hold on CKAN 2.11 and 2.12: 2.12 wraps the results and the facets in
+# #search-results / #search-facets (htmx swap targets), 2.11 has neither.
+RESULT_LINKS = ".dataset-list .dataset-heading a"
+FACETS = ".filters"
+PAGINATION = ".pagination"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,24 +46,25 @@ class Lang:
 LANGS = {
     "en": Lang("en", "", ("Datasets", "datasets found", "Organizations", "Groups", "Tags",
                           "Formats", "Licenses", "Order by"),
-               organization="city-of-toronto", res_format="GeoJSON"),
+               organization="toronto", res_format="GeoJSON"),
     "fr": Lang("fr", "/fr", ("Jeux de données", "jeux de données trouvés", "Organisations",
                              "Groupes", "Mots-clés", "Formats", "Trier par"),
-               organization="ville-de-montreal", res_format="CSV"),
+               organization="montreal", res_format="CSV"),
 }
 
 # (language, query typed in the search box, dataset that must be found)
 TEXT_SEARCHES = [
     ("en", "transit schedules", "to-ttc-routes-schedules"),
     ("en", "bicycles", "to-cycling-network"),
-    ("fr", "bâtiments", "mtl-permis-construction"),
+    ("fr", "permis de construction", "mtl-permis-construction"),
     ("fr", "vélo", "mtl-comptage-velos"),
+    ("fr", "toilettes publiques", "mtl-toilettes-publiques"),
 ]
 
 
 @pytest.fixture(scope="module")
 def portal(chromium_paths: Any, ckan_server: Any) -> Any:
-    server = ckan_server(PLUGINS, commands=[["opengov", "demo", "load"]])
+    server = ckan_server(PLUGINS, config=CONFIG, commands=[["opengov", "demo", "load"]])
     yield server
     server.stop()
 
@@ -67,13 +79,14 @@ def open_search(driver: Any, portal: Any, lang: Lang) -> None:
 def follow(driver: Any, action: Any, url_part: str) -> None:
     """Runs ``action`` (a click, a submit) and waits for the new results at a URL with ``url_part``.
 
-    CKAN 2.11+ boosts these links and the search form with htmx (the results section is
-    swapped, not the page), so wait for the old results to go stale, not for a page load.
+    CKAN 2.12 boosts these links and the search form with htmx (the results section, the
+    search form included, is swapped, not the page); CKAN 2.11 loads a new page. Either way
+    the old search form goes stale, so wait for that, not for a page load.
     """
-    results = driver.find_element(By.ID, "search-results")
+    form = driver.find_element(By.ID, "dataset-search-form")
     action()
     WebDriverWait(driver, WAIT).until(
-        lambda d: url_part in d.current_url and ec.staleness_of(results)(d)
+        lambda d: url_part in d.current_url and ec.staleness_of(form)(d)
     )
     WebDriverWait(driver, WAIT).until(
         ec.presence_of_element_located((By.CSS_SELECTOR, "#dataset-search-form h1"))
@@ -87,13 +100,13 @@ def shown_count(driver: Any) -> int:
 
 
 def shown_names(driver: Any) -> list[str]:
-    links = driver.find_elements(By.CSS_SELECTOR, "#search-results .dataset-heading a")
+    links = driver.find_elements(By.CSS_SELECTOR, RESULT_LINKS)
     return [link.get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for link in links]
 
 
 def facet_link(driver: Any, param: str, value: str) -> Any:
     return driver.find_element(
-        By.CSS_SELECTOR, f'#search-facets a[href*="{param}={value}"]'
+        By.CSS_SELECTOR, f'{FACETS} a[href*="{param}={value}"]'
     )
 
 
@@ -170,7 +183,7 @@ def test_second_page(driver: Any, portal: Any, screenshot: Any, code: str) -> No
     open_search(driver, portal, lang)
     first = shown_names(driver)
 
-    link = driver.find_element(By.CSS_SELECTOR, '#search-results .pagination a[href*="page=2"]')
+    link = driver.find_element(By.CSS_SELECTOR, f'{PAGINATION} a[href*="page=2"]')
     follow(driver, link.click, "page=2")
     screenshot(driver, f"demo-{code}-dataset-list-page-2")
 
@@ -179,20 +192,65 @@ def test_second_page(driver: Any, portal: Any, screenshot: Any, code: str) -> No
     assert second == [d["name"] for d in api["results"]]
     assert len(second) == min(20, api["count"] - 20) > 0
     assert not set(first) & set(second)
-    active = driver.find_element(By.CSS_SELECTOR, "#search-results .pagination .active")
+    active = driver.find_element(By.CSS_SELECTOR, f"{PAGINATION} .active")
     assert active.text.strip() == "2"
 
 
-@pytest.mark.parametrize(("code", "name"), [("en", "to-washroom-facilities"),
-                                            ("fr", "mtl-toilettes-publiques")])
-def test_dataset_page(driver: Any, portal: Any, screenshot: Any, code: str, name: str) -> None:
+# (language, HVD dataset with an uploaded file, status its check shows, words on the page)
+HVD_PAGES = [
+    ("en", "to-washroom-facilities", "pass", ("Public washrooms", "Data standard")),
+    ("fr", "to-washroom-facilities", "pass", ("Toilettes publiques", "Norme de données")),
+    ("fr", "van-public-washrooms", "fail", ("Toilettes publiques", "Norme de données")),
+]
+
+
+@pytest.mark.parametrize(("code", "name", "status", "words"), HVD_PAGES)
+def test_hvd_dataset_and_resource_pages(
+    driver: Any, portal: Any, screenshot: Any, code: str, name: str, status: str,
+    words: tuple[str, ...],
+) -> None:
     dataset = portal.api("package_show", id=name)
-    driver.get(f"{portal.url}{LANGS[code].prefix}/dataset/{name}")
+    prefix = LANGS[code].prefix
+    driver.get(f"{portal.url}{prefix}/dataset/{name}")
     WebDriverWait(driver, WAIT).until(
         ec.presence_of_element_located((By.CSS_SELECTOR, ".resource-list"))
     )
     screenshot(driver, f"demo-{code}-dataset-{name}")
     body = driver.find_element(By.TAG_NAME, "body").text
-    assert dataset["title"] in body
+    assert dataset["title_translated"][code] in body
+    for word in words:
+        assert word in body, f"{word!r} missing on {driver.current_url}"
     items = driver.find_elements(By.CSS_SELECTOR, ".resource-list .resource-item")
     assert len(items) == len(dataset["resources"])
+
+    upload = dataset["resources"][0]
+    assert upload["url_type"] == "upload"
+    driver.get(f"{portal.url}{prefix}/dataset/{name}/resource/{upload['id']}")
+    section = WebDriverWait(driver, WAIT).until(
+        ec.presence_of_element_located((By.ID, "standard-check"))
+    )
+    screenshot(driver, f"demo-{code}-resource-{name}")
+    badge = section.find_element(By.CSS_SELECTOR, ".badge")
+    expected = {"pass": "bg-success", "fail": "bg-danger"}[status]
+    assert expected in badge.get_attribute("class")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang").startswith(code)
+
+
+@pytest.mark.parametrize(("code", "name", "heading"), [
+    ("en", "to-building-permits-active", "Open Data Charter"),
+    ("fr", "ns-road-closures", "Charte"),
+])
+def test_charter_tab(
+    driver: Any, portal: Any, screenshot: Any, code: str, name: str, heading: str,
+) -> None:
+    assessment = portal.api("opengov_charter_dataset_show", id=name)
+    driver.get(f"{portal.url}{LANGS[code].prefix}/dataset/{name}/charter")
+    score = WebDriverWait(driver, WAIT).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, ".opengov-charter-score"))
+    )
+    screenshot(driver, f"demo-{code}-charter-{name}")
+    assert score.text.strip() == f"{assessment['score']}/100"
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert heading in body
+    principles = driver.find_elements(By.CSS_SELECTOR, ".opengov-charter-principle")
+    assert len(principles) == 6
