@@ -133,3 +133,13 @@ def test_document_errors_are_solr_errors() -> None:
     with pytest.raises(pysolr.SolrError, match="views_total"):
         build_row({"index_id": "i", "id": "x", "site_id": "s", "views_total": "many"},
                   get_schema())
+
+
+def test_the_suites_list_fields_are_multivalued() -> None:
+    # CKAN's "*" catch-all is single-valued: a dataset with two machine-translated fields, or
+    # failing two indicators, would not index.
+    from ckanext.opengov.pgsearch.schema import get_schema
+
+    for name in ("machine_translated_fields", "charter_failing", "charter_facets"):
+        field = get_schema().field(name)
+        assert field is not None and field.multi_valued, name
