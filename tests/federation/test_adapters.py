@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from ckanext.dcat.exceptions import RDFProfileException
 
 from ckanext.opengov import http
 from ckanext.opengov.federation.adapters import (
@@ -435,6 +436,44 @@ def test_dcat_rdf_hydra_paging_and_languages(portal: Portal, client: PoliteClien
     assert first.resources[0].url == "https://donnees.ville.example/files/pistes-1.csv"
     assert "ds-1" in first.identifiers
     assert len(portal.hits("/catalog.ttl")) == 2
+
+
+def test_dcat_rdf_profile_per_source(portal: Portal, client: PoliteClient) -> None:
+    """The source's profiles decide what is read: the suite's keeps every language."""
+    portal.route("/c.ttl", Reply(body=P.TURTLE_PREFIXES
+                                 + P.turtle_dataset(1, title_fr="Pistes cyclables 1"),
+                                 headers={"Content-Type": "text/turtle"}))
+    (ours,), _ = run(DcatRdfAdapter(Source(portal.url + "/c.ttl"), client))
+    assert ours.title == {"en": "Bike paths 1", "fr": "Pistes cyclables 1"}
+    assert ours.keywords == {"fr": ["vélo"], "en": ["bike"]}
+    (eu,), _ = run(DcatRdfAdapter(Source(portal.url + "/c.ttl", profiles="euro_dcat_ap_3"),
+                                  client))
+    # ckanext-dcat's DCAT-AP 3 profile reads one title and untagged keywords.
+    assert len(eu.title) == 1 and list(eu.title) == [""]
+    assert eu.keywords == {"": ["bike", "vélo"]}
+    assert eu.raw["profiles"] == ["euro_dcat_ap_3"] and ours.raw["profiles"] == [
+        "opengov_dcat_ap_3"]
+    assert eu.content_hash() != ours.content_hash()
+    with pytest.raises(RDFProfileException):
+        run(DcatRdfAdapter(Source(portal.url + "/c.ttl", profiles="no_such_profile"), client))
+
+
+def test_dcat_rdf_relative_iris_resolve_against_the_page(portal: Portal,
+                                                         client: PoliteClient) -> None:
+    page = b"""@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix hydra: <http://www.w3.org/ns/hydra/core#> .
+<dataset/%d> a dcat:Dataset ; dct:title "Relative %d"@en .
+<> a hydra:PartialCollectionView %s .
+"""
+    portal.route("/cat/c.ttl", lambda r: Reply(
+        body=page % (2, 2, b"") if r.query.get("page") == "2"
+        else page % (1, 1, b'; hydra:next <c.ttl?page=2>'),
+        headers={"Content-Type": "text/turtle"}))
+    records, errors = run(DcatRdfAdapter(Source(portal.url + "/cat/c.ttl"), client))
+    assert not errors
+    assert [r.remote_id for r in records] == [portal.url + "/cat/dataset/1",
+                                              portal.url + "/cat/dataset/2"]
 
 
 def test_dcat_rdf_hydra_loop_is_a_gather_error(portal: Portal, client: PoliteClient) -> None:

@@ -211,6 +211,19 @@ def test_config_validation() -> None:
             harvester.validate_config(bad)
 
 
+def test_rdf_profiles_config_validation() -> None:
+    harvester = FederationHarvester()
+    for good in ('{"profiles": "opengov_dcat_ap_3"}', '{"profiles": "euro_dcat_ap_3"}',
+                 '{"profiles": ["euro_dcat_ap_3", "opengov_dcat_ap_3"]}'):
+        harvester.validate_config(good)
+    with pytest.raises(ValueError, match="Unknown RDF profiles: no_such_profile") as e:
+        harvester.validate_config('{"profiles": "opengov_dcat_ap_3 no_such_profile"}')
+    assert "opengov_dcat_ap_3" in str(e.value)  # the message lists the installed ones
+    for bad in ('{"profiles": 3}', '{"profiles": "  "}', '{"profiles": [1]}'):
+        with pytest.raises(ValueError, match="profile"):
+            harvester.validate_config(bad)
+
+
 def test_whole_catalogue_feed_uses_conditional_get(portal: Portal) -> None:
     item = "23f48820904b46c38f0d4f2d75c69d23"
     catalog = P.dcat_us_catalog([P.hub_dataset(item, 0, "Park boundaries"),
@@ -244,6 +257,36 @@ def test_changed_source_settings_map_records_again(portal: Portal) -> None:
     source.save()
     _, counts, _ = harvest.run()
     assert counts["updated"] == 1  # same remote record, mapped with the new language
+
+
+def test_dcat_rdf_source_profiles(portal: Portal) -> None:
+    """A DCAT-AP RDF source read with the suite's profile, then with the one its config names."""
+    portal.route("/", Reply(body=P.TURTLE_PREFIXES
+                            + P.turtle_dataset(1, title_fr="Pistes cyclables 1"),
+                            headers={"Content-Type": "text/turtle"}))
+    harvest = Harvest(portal, platform="dcat_rdf", source_name="ville", content_language="fr")
+    _, counts, _ = harvest.run()
+    assert counts["added"] == 1 and counts["errored"] == 0
+    dataset_id = local_id(harvest.source.id, "https://donnees.ville.example/dataset/1")
+    first = helpers.call_action("package_show", id=dataset_id)
+    assert first["title"] == "Bike paths 1"
+    assert extras(first)["federation_platform"] == "dcat_rdf"
+    published = json.loads(extras(first)["federation_published"])
+    _, counts, _ = harvest.run()
+    assert counts["unchanged"] == 1
+    source = model.Session.merge(harvest.source)
+    source.config = json.dumps({"platform": "dcat_rdf", "source_name": "ville",
+                                "content_language": "fr", "profiles": "euro_dcat_ap_3"})
+    source.save()
+    _, counts, _ = harvest.run()
+    assert counts["updated"] == 1  # the other profile reads the record differently
+    second = helpers.call_action("package_show", id=dataset_id)
+    # euro_dcat_ap_3 keeps one title, untagged (so taken as the source's French), and
+    # the file-type URI where the suite's profile reads the vocabulary code.
+    assert second["title"] in ("Bike paths 1", "Pistes cyclables 1")
+    assert published["formats"] == ["CSV"]
+    assert json.loads(extras(second)["federation_published"])["formats"] == [
+        "http://publications.europa.eu/resource/authority/file-type/CSV"]
 
 
 def test_dataset_deleted_here_is_imported_again(portal: Portal) -> None:

@@ -37,6 +37,7 @@ from ckanext.opengov.http import HttpError, HttpSettings, PoliteClient
 from ckanext.opengov.metadata import vocab
 
 from .adapters import ADAPTERS, Adapter, FeedState, Source
+from .adapters.dcat_rdf import known_profiles, profile_names
 from .detect import detect_platform
 from .mapping import MappingContext, map_record, mapping_version
 from .records import RecordError, RemoteRecord
@@ -69,6 +70,9 @@ class SourceConfig:
     withdraw_min_ratio: float | None = None
     grace_days: int | None = None
     force_all: bool = False
+    # DCAT-AP RDF sources: the ckanext-dcat profiles that read the catalogue (space-separated
+    # names or a list); none: the suite's opengov_dcat_ap_3.
+    profiles: str | list[str] | None = None
 
     @classmethod
     def parse(cls, text: str | None) -> SourceConfig:
@@ -101,6 +105,18 @@ class SourceConfig:
             raise ValueError(tk._("grace_days must not be negative"))
         if self.jurisdiction and not vocab.is_valid("jurisdiction", self.jurisdiction):
             raise ValueError(tk._("Unknown level of government %s") % self.jurisdiction)
+        if self.profiles is not None:
+            try:
+                names = profile_names(self.profiles)
+            except TypeError:
+                raise ValueError(tk._("profiles must be a space-separated string or a list of "
+                                      "profile names")) from None
+            known = known_profiles()
+            unknown = sorted(set(names) - set(known))
+            if unknown or not names:
+                raise ValueError(tk._("Unknown RDF profiles: %(unknown)s (installed: %(known)s)")
+                                 % {"unknown": ", ".join(unknown) or '""',
+                                    "known": ", ".join(known)})
 
 
 @dataclasses.dataclass
@@ -203,7 +219,8 @@ class FederationHarvester(HarvesterBase):
         limit = min(filter(None, (config.max_records, cap)), default=None)
         source = Source(url=url, content_language=config.content_language,
                         rate_limit=config.rate_limit, page_size=int(config.page_size),
-                        max_records=limit, options=dict(config.options))
+                        max_records=limit, options=dict(config.options),
+                        profiles=config.profiles)
         return ADAPTERS[platform](source, client)
 
     # ------------------------------------------------------------------ gather

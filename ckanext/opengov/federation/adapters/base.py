@@ -36,6 +36,8 @@ class Source:
     page_size: int = 100
     max_records: int | None = None
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # DCAT-AP RDF: ckanext-dcat profiles (``ckan.rdf.profiles`` entry points); None: default.
+    profiles: str | list[str] | None = None
 
     @property
     def base_url(self) -> str:

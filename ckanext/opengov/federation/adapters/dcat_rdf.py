@@ -1,34 +1,50 @@
 """DCAT-AP RDF catalogues (RDF/XML, Turtle, JSON-LD, N-Triples), with Hydra paging.
 
-The graph is read with rdflib directly rather than through ckanext-dcat's profile chain:
-the harvest needs every language-tagged literal (``@en``/``@fr``) kept apart and the raw
-statements of each dataset, while ckanext-dcat's profiles build a CKAN dict for one site
-schema and read the site-wide profile setting. The Hydra paging terms are the ones
-ckanext-dcat follows (``hydra:next``, deprecated ``hydra:nextPage``).
+Each page is parsed by ckanext-dcat's :class:`~ckanext.dcat.processors.RDFParser` with the
+profiles the source names (source config key ``profiles``, default the suite's own
+``opengov_dcat_ap_3``, which reads every language-tagged literal back into the multilingual
+fields ``title_translated``, ``notes_translated``, ``keywords``...). The CKAN dataset dicts
+the profiles build become :class:`~ckanext.opengov.federation.records.RemoteRecord` objects,
+so mapping, hashing, provenance and de-duplication work as for every other platform. The
+profiles run with an empty default language, so untagged text stays untagged (``""``) and
+is labelled later with the source's content language, not with this site's locale. What a
+profile leaves out of its dict is read from the parser's graph: licence URIs stated on the
+dataset itself (the profiles keep only licences CKAN's register knows) and the raw
+statements kept with the record. Paging follows ``RDFParser.next_page()`` (``hydra:next``,
+deprecated ``hydra:nextPage``). The one change to ckanext-dcat's parser
+(:class:`SourceParser`): the page's URL is rdflib's base IRI, so relative IRIs resolve
+against the page and not against the harvester's working directory.
 
-Safety: RDF/XML goes through :func:`ckanext.opengov.http.parse_xml` first (documents that
+Safety: content is fetched only through the suite's guarded client and the parser gets the
+bytes; RDF/XML goes through :func:`ckanext.opengov.http.parse_xml` first (documents that
 declare entities are refused) and JSON-LD documents naming a remote ``@context`` are
 refused, since rdflib would fetch it outside the guarded client.
 """
 from __future__ import annotations
 
+import json
+import xml.sax
 from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
+from importlib.metadata import entry_points
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, Namespace
+import rdflib.plugin
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS, Namespace
 from rdflib.term import Node
 
+from ckanext.dcat.exceptions import RDFParserException
+from ckanext.dcat.processors import RDF_PROFILES_ENTRY_POINT_GROUP, RDFParser
+from ckanext.dcat.utils import url_to_rdflib_format
 from ckanext.opengov.http import HttpResponse, PayloadError, parse_xml
 
-from ..records import LangText, RemoteRecord, RemoteResource, email, unique
+from ..records import LangList, LangText, RemoteRecord, RemoteResource, email, unique
 from .base import Adapter, FeedState, Item
 
-HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+DEFAULT_PROFILES = ["opengov_dcat_ap_3"]
 ADMS = Namespace("http://www.w3.org/ns/adms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 MAX_PAGES = 10_000
 
 _FORMATS = {
@@ -39,6 +55,22 @@ _FORMATS = {
 }
 _EXTENSIONS = {".rdf": "xml", ".xml": "xml", ".ttl": "turtle", ".jsonld": "json-ld",
                ".json": "json-ld", ".nt": "nt", ".n3": "n3"}
+
+
+def known_profiles() -> list[str]:
+    """The RDF profiles installed (entry points ``ckan.rdf.profiles``)."""
+    return sorted({ep.name for ep in entry_points(group=RDF_PROFILES_ENTRY_POINT_GROUP)})
+
+
+def profile_names(value: Any) -> list[str]:
+    """Profile names from a source setting: a space-separated string or a list."""
+    if value is None or value == "":
+        return list(DEFAULT_PROFILES)
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value if v.strip()]
+    raise TypeError("profiles must be a string or a list of strings")
 
 
 def _has_remote_context(node: Any) -> bool:
@@ -53,155 +85,248 @@ def _has_remote_context(node: Any) -> bool:
     return False
 
 
-def parse_rdf(response: HttpResponse, forced_format: str | None = None) -> Graph:
-    """Parse an RDF document safely into a graph; errors carry the document's URL."""
+def rdf_format(response: HttpResponse, forced_format: str | None = None) -> str:
     fmt = forced_format or _FORMATS.get(response.content_type)
     if fmt is None:
         path = response.url.split("?", 1)[0].lower()
         fmt = next((f for ext, f in _EXTENSIONS.items() if path.endswith(ext)), "xml")
+    return fmt
+
+
+class SourceParser(RDFParser):
+    """ckanext-dcat's parser, given the document's URL as base IRI.
+
+    ``RDFParser.parse`` calls rdflib without a base, so rdflib resolves relative IRIs
+    (``<dataset/1>``, a relative ``hydra:next``) against the harvester's working directory
+    (``file:///...``): unstable ids, and a next page the guarded client refuses. The same
+    parse, with ``publicID`` set to the URL the bytes came from.
+    """
+
+    def parse(self, data: Any, _format: str | None = None, base: str | None = None) -> None:
+        if base is None:
+            super().parse(data, _format=_format)
+            return
+        fmt = url_to_rdflib_format(_format)
+        if not fmt or fmt == "pretty-xml":
+            fmt = "xml"
+        try:
+            self.g.parse(data=data, format=fmt, publicID=base)
+        except (SyntaxError, xml.sax.SAXParseException, rdflib.plugin.PluginException,
+                TypeError) as e:
+            raise RDFParserException(e) from e
+
+
+def parse_rdf(response: HttpResponse, profiles: list[str],
+              forced_format: str | None = None) -> SourceParser:
+    """Parse an RDF document safely with ckanext-dcat; errors carry the document's URL."""
+    fmt = rdf_format(response, forced_format)
     if fmt == "xml":
         parse_xml(response.content, response.url)
     elif fmt == "json-ld" and _has_remote_context(response.json()):
         raise PayloadError(response.url, "JSON-LD with a remote @context is not fetched; "
                            "inline the context")
-    graph = Graph()
+    parser = SourceParser(profiles=profiles)
     try:
-        graph.parse(data=response.content, format=fmt, publicID=response.url)
-    except Exception as e:  # rdflib raises many unrelated types for bad input
+        parser.parse(response.content, _format=fmt, base=response.url)
+    except Exception as e:  # RDFParserException, and rdflib raises many unrelated types
         raise PayloadError(response.url, f"malformed or truncated RDF ({fmt}): {e}") from e
-    return graph
+    return parser
 
 
 def _first(values: list[str]) -> str | None:
     return values[0] if values else None
 
 
-def _lang(literal: Literal) -> str:
-    lang = (literal.language or "").lower()
+def _lang(lang: str) -> str:
+    lang = lang.lower()
     return lang if "-t-" in lang else lang.split("-", 1)[0]
+
+
+def _texts(translated: Any, plain: Any) -> LangText:
+    """A multilingual field of a profile's dict, else its one-language field, untagged."""
+    out: LangText = {}
+    if isinstance(translated, dict):
+        for lang, text in sorted(translated.items()):
+            if isinstance(text, str) and text.strip():
+                out.setdefault(_lang(str(lang)), text.strip())
+    if not out and isinstance(plain, str) and plain.strip():
+        out[""] = plain.strip()
+    return out
+
+
+def _list(value: Any) -> list[str]:
+    """A list of strings from a list, a JSON list (how profiles store extras) or a string."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                return [text]
+        else:
+            return [text] if text else []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if isinstance(v, str | int | float)
+                and str(v).strip()]
+    return []
 
 
 class DcatRdfAdapter(Adapter):
     platform = "dcat_rdf"
 
+    @property
+    def profiles(self) -> list[str]:
+        return profile_names(self.source.profiles)
+
     def _gather(self, since: datetime | None, feed_state: FeedState | None) -> Iterator[Item]:
         url: str | None = self.source.base_url
         visited: set[str] = set()
         total = 0
+        profiles = self.profiles
         while url:
             if url in visited or len(visited) >= MAX_PAGES:
                 raise PayloadError(url, "Hydra paging loops back to a page already read")
             visited.add(url)
             response = self._get(url, headers={"Accept": ", ".join(
                 ["application/rdf+xml", "text/turtle;q=0.9", "application/ld+json;q=0.8"])})
-            graph = parse_rdf(response, self.source.options.get("rdf_format"))
-            datasets = sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str)
+            parser = parse_rdf(response, profiles, self.source.options.get("rdf_format"))
+            datasets = sorted(set(parser._datasets()), key=str)
             total += len(datasets)
             for subject in datasets:
                 link = str(subject) if isinstance(subject, URIRef) else url
-                item = self._safely(partial(self._record, graph, page_url=url), subject, link)
+                item = self._safely(partial(self._record, parser, page_url=url), subject, link)
                 if item is not None:
                     yield item
-            url = self._next_page(graph)
+            url = parser.next_page()
         self.expected_total = total
 
     @staticmethod
-    def _next_page(graph: Graph) -> str | None:
-        for kind in (HYDRA.PartialCollectionView, HYDRA.PagedCollection):
-            for view in graph.subjects(RDF.type, kind):
-                for prop in (HYDRA.next, HYDRA.nextPage):
-                    nxt = graph.value(view, prop)
-                    if nxt is not None:
-                        return str(nxt)
-        return None
+    def _dataset_dict(parser: SourceParser, subject: Node) -> dict[str, Any]:
+        """What ``RDFParser.datasets()`` yields for one dataset, untagged text kept untagged."""
+        dataset: dict[str, Any] = {}
+        for profile_class in parser._profiles:
+            profile = profile_class(parser.g, dataset_type=parser.dataset_type,
+                                    compatibility_mode=parser.compatibility_mode)
+            # Untagged literals go under "" (the source's language is applied by the
+            # mapper) rather than under this site's ckan.locale_default.
+            profile._default_lang = ""
+            profile.parse_dataset(dataset, subject)
+        return dataset
 
-    @staticmethod
-    def _texts(graph: Graph, subject: Node, prop: URIRef) -> LangText:
-        texts: LangText = {}
-        for value in sorted(graph.objects(subject, prop), key=str):
-            if isinstance(value, Literal) and str(value).strip():
-                texts.setdefault(_lang(value), str(value).strip())
-        return texts
+    def _record(self, parser: SourceParser, subject: Node, *, page_url: str) -> RemoteRecord:
+        graph = parser.g
+        data = self._dataset_dict(parser, subject)
+        extras = {e.get("key"): e.get("value") for e in data.get("extras") or []
+                  if isinstance(e, dict)}
 
-    @staticmethod
-    def _values(graph: Graph, subject: Node, prop: URIRef) -> list[str]:
-        out = []
-        for value in graph.objects(subject, prop):
-            if isinstance(value, BNode):
-                label = (graph.value(value, SKOS.prefLabel) or graph.value(value, RDF.value)
-                         or graph.value(value, SKOS.notation))
-                if label is not None:
-                    out.append(str(label))
-            elif str(value).strip():
-                out.append(str(value).strip())
-        return sorted(set(out))
+        def field(*keys: str) -> Any:
+            for key in keys:
+                for where in (data, extras):
+                    if where.get(key) not in (None, "", [], {}):
+                        return where[key]
+            return None
 
-    def _record(self, graph: Graph, subject: Node, *, page_url: str) -> RemoteRecord:
-        identifiers = self._values(graph, subject, DCTERMS.identifier)
-        for adms in graph.objects(subject, ADMS.identifier):
-            identifiers += self._values(graph, adms, SKOS.notation)
+        # ckanext-dcat 2.4 stores a blank-node adms:Identifier as the node's id (random
+        # per parse): its skos:notation is read from the graph instead.
+        identifiers = _list(field("identifier")) + self._notations(graph, subject)
         if isinstance(subject, URIRef):
             rid = str(subject)
         elif identifiers:
             rid = identifiers[0]
         else:
             raise ValueError("a blank-node dataset without dct:identifier has no stable id")
-        title = self._texts(graph, subject, DCTERMS.title)
+        title = _texts(data.get("title_translated"), data.get("title"))
         if not title:
             raise ValueError("the dataset has no dct:title")
-        keywords: dict[str, list[str]] = {}
-        for value in graph.objects(subject, DCAT.keyword):
-            if isinstance(value, Literal) and str(value).strip():
-                keywords.setdefault(_lang(value), []).append(str(value).strip())
+        keywords: LangList = {}
+        tagged = data.get("keywords") or data.get("tags_translated")
+        if isinstance(tagged, dict):
+            for lang, words in tagged.items():
+                keywords.setdefault(_lang(str(lang)), []).extend(_list(words))
+        else:
+            keywords[""] = [t["name"] for t in data.get("tags") or []
+                            if isinstance(t, dict) and t.get("name")]
+        keywords = {k: sorted(set(v)) for k, v in keywords.items() if v}
+
+        # The profiles keep a licence only when CKAN's register knows it: the URIs as
+        # published are read from the graph (dataset, then distributions).
+        licences = self._uris(graph, subject, DCTERMS.license)
         resources = []
-        licences = self._values(graph, subject, DCTERMS.license)
-        first = _first
         formats: list[str] = []
-        for dist in sorted(graph.objects(subject, DCAT.distribution), key=str):
-            links = (self._values(graph, dist, DCAT.downloadURL)
-                     or self._values(graph, dist, DCAT.accessURL))
-            fmt = first(self._values(graph, dist, DCTERMS["format"]))
-            media = first(self._values(graph, dist, DCAT.mediaType))
-            licences += self._values(graph, dist, DCTERMS.license)
+        for res in data.get("resources") or []:
+            links = [v for v in (res.get("download_url"), res.get("access_url"), res.get("url"))
+                     if isinstance(v, str) and v.strip()]
+            fmt = res.get("format") or None
+            media = res.get("mimetype") or None
+            if res.get("license"):
+                licences.append(str(res["license"]))
             formats.append(fmt or media or "")
             if links:
+                uri = res.get("uri") or None
                 resources.append(RemoteResource(
-                    url=links[0], name=self._texts(graph, dist, DCTERMS.title),
-                    description=self._texts(graph, dist, DCTERMS.description),
-                    format=fmt, media_type=media,
-                    remote_id=str(dist) if isinstance(dist, URIRef) else None))
-        publisher = graph.value(subject, DCTERMS.publisher)
-        publisher_name = None
-        if publisher is not None:
-            names = self._texts(graph, publisher, FOAF.name)
-            publisher_name = (names.get(self.source.primary_language) or names.get("")
-                              or next(iter(names.values()), None))
-        landing = first(self._values(graph, subject, DCAT.landingPage))
-        modified = graph.value(subject, DCTERMS.modified)
-        issued = graph.value(subject, DCTERMS.issued)
-        frequency = graph.value(subject, DCTERMS.accrualPeriodicity)
-        contact = None
-        for point in graph.objects(subject, DCAT.contactPoint):
-            contact = contact or email(str(graph.value(point, VCARD.hasEmail) or ""))
+                    url=links[0].strip(),
+                    name=_texts(res.get("name_translated"), res.get("name")),
+                    description=_texts(res.get("description_translated"),
+                                       res.get("description")),
+                    format=fmt, media_type=media, remote_id=uri))
+        resources.sort(key=lambda r: (r.remote_id or "", r.url))
+        if not licences and data.get("license_id"):
+            licences.append(str(data["license_id"]))
+
+        landing = data.get("url") or None
+        if not landing and isinstance(data.get("program_page_url"), dict):
+            pages = data["program_page_url"]
+            landing = pages.get(self.source.primary_language) or next(iter(pages.values()), None)
+        publisher = field("publisher_name")
+        if publisher is None and isinstance(data.get("publisher"), list) and data["publisher"]:
+            publisher = data["publisher"][0].get("name")
+        themes = _list(field("theme"))
+        frequency = extras.get("frequency") or data.get("frequency") or None
+        modified = field("date_modified", "modified")
+        issued = field("date_published", "issued")
+        contact = email(field("maintainer_email", "contact_email"))
         statements = sorted(
             [str(p), o.n3()] for p, o in graph.predicate_objects(subject)
         )
         return RemoteRecord(
             remote_id=rid, remote_url=str(subject) if isinstance(subject, URIRef) else page_url,
             platform=self.platform, content_language=self.source.content_language,
-            title=title, description=self._texts(graph, subject, DCTERMS.description),
-            keywords={k: sorted(set(v)) for k, v in keywords.items()},
-            themes=self._values(graph, subject, DCAT.theme),
-            formats=unique(formats), licence=first(sorted(set(licences))),
-            frequency=str(frequency) if frequency is not None else None,
-            modified=str(modified) if modified is not None else None,
-            issued=str(issued) if issued is not None else None,
+            title=title,
+            description=_texts(data.get("notes_translated"), data.get("notes")),
+            keywords=keywords, themes=sorted(set(themes)),
+            formats=unique(formats), licence=_first(sorted(set(licences))),
+            frequency=str(frequency) if frequency else None,
+            modified=str(modified) if modified else None,
+            issued=str(issued) if issued else None,
             resources=resources, landing_page=landing,
             identifiers=unique(([rid] if isinstance(subject, URIRef) else [])
                                + identifiers + ([landing] if landing else [])),
-            publisher=publisher_name,
+            publisher=str(publisher) if publisher else None,
             contact_email=contact,
-            raw={"subject": str(subject), "statements": statements},
+            raw={"subject": str(subject), "profiles": self.profiles,
+                 "statements": statements},
         )
 
+    @staticmethod
+    def _notations(graph: Any, subject: Node) -> list[str]:
+        out = []
+        for value in graph.objects(subject, ADMS.identifier):
+            if isinstance(value, BNode):
+                out += sorted(str(n).strip() for n in graph.objects(value, SKOS.notation)
+                              if str(n).strip())
+            elif str(value).strip():
+                out.append(str(value).strip())
+        return out
+
+    @staticmethod
+    def _uris(graph: Any, subject: Node, predicate: URIRef) -> list[str]:
+        out = []
+        for value in graph.objects(subject, predicate):
+            if isinstance(value, BNode):
+                continue
+            if isinstance(value, URIRef | Literal) and str(value).strip():
+                out.append(str(value).strip())
+        return out
 
