@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from .records import RemoteRecord
+from .records import RemoteRecord, stored_list
 
 _TRACKING = re.compile(r"^(utm_|fbclid$|gclid$)")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -117,21 +117,6 @@ def same_dataset(a: RemoteRecord, b: RemoteRecord) -> str | None:
     return None
 
 
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                return [text]
-        else:
-            return [text] if text else []
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value if isinstance(v, str) and v.strip()]
-    return []
-
-
 def _as_dict(value: Any) -> dict[str, Any]:
     if isinstance(value, str) and value.strip().startswith("{"):
         try:
@@ -185,8 +170,8 @@ def package_keys(pkg: dict[str, Any]) -> set[str]:
     """Every key of a dataset dict: identifiers, landing page, data files, title+publisher."""
     keys: set[str] = set()
     harvested = is_harvested(pkg)
-    identifiers = _as_list(_field(pkg, "federation_identifiers"))
-    identifiers += _as_list(_field(pkg, "identifier")) + _as_list(_field(pkg, "uri"))
+    identifiers = stored_list(_field(pkg, "federation_identifiers"))
+    identifiers += stored_list(_field(pkg, "identifier")) + stored_list(_field(pkg, "uri"))
     if harvested:
         remote_id = str(_field(pkg, "federation_remote_id") or "")
         if _UUID.match(remote_id.lower()):

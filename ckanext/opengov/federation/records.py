@@ -109,6 +109,20 @@ def str_list(value: Any) -> list[str]:
     return []
 
 
+def stored_list(value: Any) -> list[str]:
+    """A list of non-empty strings from a list, a JSON list (how CKAN and the DCAT profiles
+    store list values in extras), a single string or nothing."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.startswith("["):
+            return [text] if text else []
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return [text]
+    return str_list(value) if isinstance(value, list | tuple) else []
+
+
 def email(value: Any) -> str | None:
     """An e-mail address from ``mailto:`` links and plain text; None if it is not one."""
     if not isinstance(value, str):

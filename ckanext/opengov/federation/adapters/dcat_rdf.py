@@ -22,7 +22,6 @@ refused, since rdflib would fetch it outside the guarded client.
 """
 from __future__ import annotations
 
-import json
 import xml.sax
 from collections.abc import Iterator
 from datetime import datetime
@@ -40,7 +39,7 @@ from ckanext.dcat.processors import RDF_PROFILES_ENTRY_POINT_GROUP, RDFParser
 from ckanext.dcat.utils import url_to_rdflib_format
 from ckanext.opengov.http import HttpResponse, PayloadError, parse_xml
 
-from ..records import LangList, LangText, RemoteRecord, RemoteResource, email, unique
+from ..records import LangList, LangText, RemoteRecord, RemoteResource, email, stored_list, unique
 from .base import Adapter, FeedState, Item
 
 DEFAULT_PROFILES = ["opengov_dcat_ap_3"]
@@ -154,25 +153,6 @@ def _texts(translated: Any, plain: Any) -> LangText:
     return out
 
 
-def _list(value: Any) -> list[str]:
-    """A list of strings from a list, a JSON list (how profiles store extras) or a string."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                return [text]
-        else:
-            return [text] if text else []
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if isinstance(v, str | int | float)
-                and str(v).strip()]
-    return []
-
-
 class DcatRdfAdapter(Adapter):
     platform = "dcat_rdf"
 
@@ -230,7 +210,7 @@ class DcatRdfAdapter(Adapter):
 
         # ckanext-dcat 2.4 stores a blank-node adms:Identifier as the node's id (random
         # per parse): its skos:notation is read from the graph instead.
-        identifiers = _list(field("identifier")) + self._notations(graph, subject)
+        identifiers = stored_list(field("identifier")) + self._notations(graph, subject)
         if isinstance(subject, URIRef):
             rid = str(subject)
         elif identifiers:
@@ -244,7 +224,7 @@ class DcatRdfAdapter(Adapter):
         tagged = data.get("keywords") or data.get("tags_translated")
         if isinstance(tagged, dict):
             for lang, words in tagged.items():
-                keywords.setdefault(_lang(str(lang)), []).extend(_list(words))
+                keywords.setdefault(_lang(str(lang)), []).extend(stored_list(words))
         else:
             keywords[""] = [t["name"] for t in data.get("tags") or []
                             if isinstance(t, dict) and t.get("name")]
@@ -282,7 +262,7 @@ class DcatRdfAdapter(Adapter):
         publisher = field("publisher_name")
         if publisher is None and isinstance(data.get("publisher"), list) and data["publisher"]:
             publisher = data["publisher"][0].get("name")
-        themes = _list(field("theme"))
+        themes = stored_list(field("theme"))
         frequency = extras.get("frequency") or data.get("frequency") or None
         modified = field("date_modified", "modified")
         issued = field("date_published", "issued")
