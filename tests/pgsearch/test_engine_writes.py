@@ -114,9 +114,10 @@ def _writer(url: str, version: int, order: list[int]) -> None:
     from ckanext.opengov.pgsearch import engine
 
     child_db.database_url = lambda: url  # type: ignore[assignment]
+    # deletes by query between the upserts, as a harvest's fetch consumers do
     for start in range(0, len(order), 25):
         engine.add_documents([_doc(i, version) for i in order[start:start + 25]])
-    engine.delete_documents(q=f'+tags:"tag3" +tags:"v{version}"')
+        engine.delete_documents(q=f'+tags:"tag3" +tags:"v{version}"')
 
 
 def test_two_processes_writing_at_once_leave_a_consistent_index() -> None:

@@ -573,15 +573,20 @@ def add_documents(docs: Iterable[dict[str, Any]], schema: Schema | None = None) 
 def delete_documents(ids: Iterable[str] | None = None, q: str | None = None,
                      schema: Schema | None = None) -> int:
     if ids is not None:
-        with db.cursor() as cur:
-            cur.execute("DELETE FROM opengov_search_doc WHERE index_id = ANY(%s)", [list(ids)])
-            return cur.rowcount
+        return _delete_where("d.index_id = ANY(%(ids)s)", {"ids": list(ids)})
     assert q is not None
-    searcher = Searcher(schema)
     compiler = Compiler()
-    params = {"q.op": "OR"}
-    node = searcher.parse_fq(q, params)
-    where_sql = compiler.where(node)
+    where_sql = compiler.where(Searcher(schema).parse_fq(q, {"q.op": "OR"}))
+    return _delete_where(where_sql, compiler.params)
+
+
+def _delete_where(where_sql: str, params: Any) -> int:
+    # The rows are locked first in index_id order, the order add_documents writes them
+    # in (Python's sort is the "C" collation's), so a delete racing an upsert waits
+    # for it instead of deadlocking.
     with db.cursor() as cur:
-        cur.execute(f"DELETE FROM opengov_search_doc d WHERE {where_sql}", compiler.params)
+        cur.execute(
+            "DELETE FROM opengov_search_doc WHERE index_id IN ("
+            f"SELECT d.index_id FROM opengov_search_doc d WHERE {where_sql} "
+            'ORDER BY d.index_id COLLATE "C" FOR UPDATE)', params)
         return cur.rowcount
