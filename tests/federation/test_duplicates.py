@@ -238,3 +238,20 @@ def test_facet_labels_follow_the_page_language(federation: dict[str, Any], app: 
     assert '<span class="item-label">Municipal</span>' in english
     french = app.get("/fr/federation").body
     assert '<span class="item-label">Québec</span>' in french
+
+
+def test_a_key_on_more_than_max_key_uses_datasets_identifies_none() -> None:
+    duplicates.ensure_table()
+    shared, own = "uri:example.ca/contact", "uri:example.ca/data/1"
+
+    def add(n: int) -> None:
+        model.Session.execute(duplicates.sa.text(
+            f"INSERT INTO {duplicates.TABLE} VALUES (:id, :origin, CAST(:keys AS text[]), "
+            "'r', true, :id, true)"), {"id": f"p{n}", "origin": f"o{n}", "keys": [shared]})
+
+    for n in range(duplicates.MAX_KEY_USES):
+        add(n)
+    assert duplicates._usable_keys([shared, own]) == [shared, own]
+    add(duplicates.MAX_KEY_USES)
+    assert duplicates._usable_keys([shared, own]) == [own]
+    model.Session.rollback()
