@@ -120,6 +120,9 @@ def test_formats(value: str, expected: str) -> None:
     ("Business and Economy", "economics_and_industry"), ("economics_and_industry",
                                                          "economics_and_industry"),
     ("Environnement", "nature_and_environment"),
+    # compound categories, mapped as their parts are
+    ("Fishing and Aquaculture", "agriculture"),
+    ("Population and Demographics", "population_and_regions"),
 ])
 def test_themes(value: str, expected: str) -> None:
     assert mapping.map_theme(value) == expected
