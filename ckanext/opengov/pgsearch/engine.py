@@ -521,6 +521,12 @@ class Searcher:
 
 # -- writes ---------------------------------------------------------------------
 
+# One writer at a time. An upsert fires two statement triggers (inserted rows, then updated
+# ones), each locking facet counters in key order but the two passes not in one order, so
+# writers that interleaved could deadlock on the counters. The lock lasts until the write's
+# implicit transaction commits: a few milliseconds for one dataset.
+WRITER_LOCK = "SELECT pg_advisory_xact_lock(7454413277433653367)"  # b"gsearchw"
+
 
 def add_documents(docs: Iterable[dict[str, Any]], schema: Schema | None = None) -> int:
     """Upsert documents; one round trip for the whole batch."""
@@ -540,10 +546,8 @@ def add_documents(docs: Iterable[dict[str, Any]], schema: Schema | None = None) 
     ]
     classes = sorted({(r.cls, r.class_terms) for r in ordered})
     with db.cursor() as cur:
-        # Rows in index_id order (and facet counters in lexeme order, see the trigger)
-        # give concurrent writers one lock order: they wait, they never deadlock. The
-        # statements go as one message: one implicit transaction, one round trip.
-        statements = [cur.mogrify(
+        # The statements go as one message: one implicit transaction, one round trip.
+        statements = [WRITER_LOCK, cur.mogrify(
             "INSERT INTO opengov_search_class (id, terms) VALUES "
             + ",".join(["(%s, %s::tsvector)"] * len(classes)) + " ON CONFLICT DO NOTHING",
             [x for pair in classes for x in pair]).decode()]
@@ -573,20 +577,12 @@ def add_documents(docs: Iterable[dict[str, Any]], schema: Schema | None = None) 
 def delete_documents(ids: Iterable[str] | None = None, q: str | None = None,
                      schema: Schema | None = None) -> int:
     if ids is not None:
-        return _delete_where("d.index_id = ANY(%(ids)s)", {"ids": list(ids)})
-    assert q is not None
-    compiler = Compiler()
-    where_sql = compiler.where(Searcher(schema).parse_fq(q, {"q.op": "OR"}))
-    return _delete_where(where_sql, compiler.params)
-
-
-def _delete_where(where_sql: str, params: Any) -> int:
-    # The rows are locked first in index_id order, the order add_documents writes them
-    # in (Python's sort is the "C" collation's), so a delete racing an upsert waits
-    # for it instead of deadlocking.
+        where_sql, params = "d.index_id = ANY(%(ids)s)", {"ids": list(ids)}
+    else:
+        assert q is not None
+        compiler = Compiler()
+        where_sql = compiler.where(Searcher(schema).parse_fq(q, {"q.op": "OR"}))
+        params = compiler.params
     with db.cursor() as cur:
-        cur.execute(
-            "DELETE FROM opengov_search_doc WHERE index_id IN ("
-            f"SELECT d.index_id FROM opengov_search_doc d WHERE {where_sql} "
-            'ORDER BY d.index_id COLLATE "C" FOR UPDATE)', params)
+        cur.execute(f"{WRITER_LOCK}; DELETE FROM opengov_search_doc d WHERE {where_sql}", params)
         return cur.rowcount
