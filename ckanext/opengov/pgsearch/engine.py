@@ -576,6 +576,7 @@ def add_documents(docs: Iterable[dict[str, Any]], schema: Schema | None = None) 
 
 def delete_documents(ids: Iterable[str] | None = None, q: str | None = None,
                      schema: Schema | None = None) -> int:
+    params: dict[str, object]
     if ids is not None:
         where_sql, params = "d.index_id = ANY(%(ids)s)", {"ids": list(ids)}
     else:
