@@ -97,10 +97,15 @@ def _reset() -> None:
     import ckan.model as model
     from ckanext.harvest import queue
 
+    from ckanext.opengov.federation import duplicates
+
     model.Session.remove()
     model.Session.execute(sa.text(
         "TRUNCATE harvest_object_extra, harvest_object_error, harvest_gather_error, "
         "harvest_object, harvest_job, harvest_source CASCADE"))
+    # The de-duplication table too (created again on first use), or each size would
+    # carry the keys of the datasets of the sizes before it.
+    model.Session.execute(sa.text(f"DROP TABLE IF EXISTS {duplicates.TABLE}"))
     model.Session.commit()
     model.repo.delete_all()
     search.clear_all()
