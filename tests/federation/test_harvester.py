@@ -12,6 +12,7 @@ from ckanext.harvest.model import HarvestGatherError, HarvestObject
 from ckanext.harvest.tests.factories import HarvestJobObj, HarvestSourceObj
 from ckanext.harvest.tests.lib import run_harvest_job
 
+from ckanext.opengov.federation import harvester
 from ckanext.opengov.federation.harvester import FederationHarvester, job_counts
 from ckanext.opengov.federation.mapping import local_id
 
@@ -133,6 +134,21 @@ def test_incremental_run_still_sees_deletions(portal: Portal) -> None:
     assert any("metadata_modified:[" in r.query.get("fq", "") for r in searches)
     assert any(r.query.get("fl") == "id" for r in searches)
     assert counts["withdrawn"] == 1
+
+
+def test_a_new_mapping_table_reaches_records_an_incremental_run_would_skip(
+        portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    FakeCkan(portal, [P.ckan_package(n) for n in (1, 2)])
+    harvest = Harvest(portal)
+    harvest.run()
+    _, counts, _ = harvest.run()
+    assert counts["updated"] == counts["unchanged"] == 0  # incremental: nothing was read
+    # An upgrade brings new mapping tables: the next run reads and maps every record.
+    monkeypatch.setattr(harvester, "mapping_version", lambda: "tables of the next release")
+    _, counts, _ = harvest.run()
+    assert counts["updated"] == 2
+    _, counts, _ = harvest.run()
+    assert counts["updated"] == counts["unchanged"] == 0  # incremental again
 
 
 @pytest.mark.ckan_config("ckanext.opengov.federation.max_records", "2")

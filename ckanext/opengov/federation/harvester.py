@@ -132,6 +132,10 @@ def _extras(obj: HarvestObject) -> dict[str, str]:
     return {e.key: e.value for e in obj.extras}
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _feed_key(source_id: str) -> str:
     return f"{tk.config.get('ckan.site_id')}:opengov:federation:feed:{source_id}"
 
@@ -242,18 +246,22 @@ class FederationHarvester(HarvesterBase):
                 return []
             if adapter is None:
                 return []
+            fingerprint = mapping_version() + json.dumps(
+                {k: getattr(config, k) for k in _MAPPING_SETTINGS}, sort_keys=True)
+            stored = self._load_feed_state(job.source.id) if previous else None
+            # Only a run that fetches every record applies a new mapping table or source
+            # setting to the records that did not change upstream.
+            full = (config.force_all or stored is None
+                    or stored.get("fingerprint") != _digest(fingerprint))
             since = None
-            if adapter.incremental and previous and not config.force_all:
+            if adapter.incremental and previous and not full:
                 last = self.last_error_free_job(job)
                 if last is not None and last.gather_started is not None:
                     # An hour of overlap covers clock skew between the two servers.
                     since = (last.gather_started - timedelta(hours=1)).replace(
                         tzinfo=timezone.utc)
-            feed_state = self._load_feed_state(job.source.id) if previous else None
-            if config.force_all:
-                feed_state = None
-            fingerprint = mapping_version() + json.dumps(
-                {k: getattr(config, k) for k in _MAPPING_SETTINGS}, sort_keys=True)
+            feed_state = None if full or stored is None else FeedState(
+                stored.get("etag"), stored.get("last_modified"))
             seen: set[str] = set()
             unidentified = 0
             gather_failed = False
@@ -297,8 +305,9 @@ class FederationHarvester(HarvesterBase):
                 except HttpError as e:
                     gather_failed = True
                     HarvestGatherError.create(str(e), job)
-            if adapter.complete and not gather_failed and adapter.feed_state is not None:
-                self._save_feed_state(job.source.id, adapter.feed_state)
+            if adapter.complete and not gather_failed:
+                self._save_feed_state(job.source.id, adapter.feed_state or FeedState(),
+                                      _digest(fingerprint))
             queued += self._withdrawals(job, config, previous, listed,
                                         complete=adapter.complete and not gather_failed
                                         and unidentified == 0)
@@ -354,20 +363,19 @@ class FederationHarvester(HarvesterBase):
             ids.append(str(obj.id))
         return ids
 
-    def _load_feed_state(self, source_id: str) -> FeedState | None:
+    def _load_feed_state(self, source_id: str) -> dict[str, Any] | None:
+        """The last complete run's feed validators and mapping digest."""
         try:
             raw = connect_to_redis().get(_feed_key(source_id))
         except Exception:  # a missing cache only costs a full download
             log.warning("Cannot read the feed state of source %s", source_id, exc_info=True)
             return None
-        if not raw:
-            return None
-        data = json.loads(raw)
-        return FeedState(data.get("etag"), data.get("last_modified"))
+        return json.loads(raw) if raw else None
 
-    def _save_feed_state(self, source_id: str, state: FeedState) -> None:
+    def _save_feed_state(self, source_id: str, state: FeedState, fingerprint: str) -> None:
         try:
-            connect_to_redis().set(_feed_key(source_id), json.dumps(dataclasses.asdict(state)))
+            connect_to_redis().set(_feed_key(source_id), json.dumps(
+                {**dataclasses.asdict(state), "fingerprint": fingerprint}))
         except Exception:
             log.warning("Cannot store the feed state of source %s", source_id, exc_info=True)
 
